@@ -1,0 +1,40 @@
+/**
+ * First start: with an empty database, create the "Default" tenant (and its signing keys) and a
+ * superuser API key — TESSERA_API_KEY's value when given, else a random one that is returned to
+ * be printed once. Later starts find the marker and change nothing.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { ApiKeyService } from './apikeys/api-key-service.js';
+import type { TenantService } from './tenants/tenant-service.js';
+import { defaultTenantSettings } from './tenants/settings.js';
+
+const MARKER = 'bootstrapped';
+
+export interface BootstrapResult {
+  /** The generated API key value, when one was generated (print it once). */
+  generatedApiKey?: string;
+  created: boolean;
+}
+
+export async function bootstrap(deps: {
+  db: Kysely<Database>;
+  tenants: TenantService;
+  apiKeys: ApiKeyService;
+  apiKeyValue: string | undefined;
+  now: () => number;
+}): Promise<BootstrapResult> {
+  const done = await deps.db.selectFrom('system_state').select('value').where('name', '=', MARKER).executeTakeFirst();
+  if (done) return { created: false };
+  const existing = await deps.tenants.list({});
+  if (!existing.some((t) => t.name === 'Default')) {
+    await deps.tenants.create({}, { name: 'Default', slug: 'default', settings: defaultTenantSettings({ issuer: '', accessTokenKeyId: '', idTokenKeyId: '' }) });
+  }
+  const created = await deps.apiKeys.create({
+    ...(deps.apiKeyValue ? { key: deps.apiKeyValue } : {}),
+    keyManager: true,
+    metaData: { attributes: { description: 'Superuser key created on first start' } },
+  });
+  await deps.db.insertInto('system_state').values({ name: MARKER, value: String(deps.now()) }).execute();
+  return { created: true, ...(deps.apiKeyValue ? {} : { generatedApiKey: created.key }) };
+}

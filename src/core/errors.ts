@@ -1,0 +1,50 @@
+/**
+ * The core's error catalogue. Services throw these; each HTTP dialect renders them in its own
+ * shape in one place (FusionAuth fieldErrors/generalErrors, Vault 422 detail[], OAuth error).
+ * Field paths are core paths (e.g. `tokens.accessTokenKeyId`); dialects translate them.
+ */
+
+/** What is wrong with a field; FusionAuth renders it as `[kind]field`. */
+export type ProblemKind =
+  | 'blank'
+  | 'invalid'
+  | 'duplicate'
+  | 'missing'
+  | 'notFound'
+  | 'tooLong'
+  | 'tooShort'
+  | 'couldNotConvert'
+  | 'inUse';
+
+export interface FieldProblem {
+  field: string;
+  kind: ProblemKind;
+  message: string;
+}
+
+export interface GeneralProblem {
+  code: string;
+  message: string;
+}
+
+export class ValidationFailed extends Error {
+  constructor(
+    readonly problems: FieldProblem[],
+    readonly general: GeneralProblem[] = [],
+  ) {
+    super(problems.map((p) => `${p.field}: ${p.message}`).concat(general.map((g) => g.message)).join('; '));
+  }
+}
+
+export class NotFound extends Error {
+  constructor(readonly what: string) {
+    super(`${what} not found`);
+  }
+}
+
+/** The caller's credentials do not reach this object (a tenant-locked API key, say). */
+export class NotPermitted extends Error {}
+
+export function problem(field: string, kind: ProblemKind, message: string): FieldProblem {
+  return { field, kind, message };
+}

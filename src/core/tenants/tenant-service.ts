@@ -1,0 +1,253 @@
+/**
+ * Tenant use cases. Dialects hand in complete core settings (their defaults applied); this
+ * service decides: derives the slug and issuer, generates the tenant's signing keys, checks the
+ * invariants and references, keeps names unique, and deletes everything a tenant owns.
+ */
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { DatabaseKind } from '../../db/connect.js';
+import { isUniqueViolation } from '../../storage/executor.js';
+import { keyStore } from '../../storage/keys.js';
+import { tenantStore } from '../../storage/tenants.js';
+import { type FieldProblem, NotFound, NotPermitted, ValidationFailed, problem } from '../errors.js';
+import type { KeyService } from '../keys/key-service.js';
+import type { KeyRow } from '../../storage/keys.js';
+import { checkTenantSettings } from './rules.js';
+import type { Tenant, TenantSettings } from './settings.js';
+import { isValidSlug, slugCandidate, slugFromName } from './slug.js';
+
+/** Who is asking: a tenant-locked credential sees only its tenant. */
+export interface TenantScope {
+  tenantId?: string | undefined;
+}
+
+export interface TenantDraft {
+  name: string;
+  /** Complete settings. An empty `issuer` means "derive it"; empty key ids mean "generate keys". */
+  settings: TenantSettings;
+}
+
+export interface CreateTenant extends Partial<TenantDraft> {
+  id?: string;
+  name: string;
+  slug?: string;
+  /** Copy every setting of this tenant (FusionAuth sourceTenantId). */
+  sourceTenantId?: string;
+}
+
+const MAX_SLUG_ATTEMPTS = 50;
+
+export class TenantService {
+  private readonly pendingDeletes = new Set<Promise<void>>();
+
+  constructor(
+    private readonly deps: {
+      db: Kysely<Database>;
+      dbKind: DatabaseKind;
+      keys: KeyService;
+      publicUrl: string;
+      now: () => number;
+      log?: { error: (obj: unknown, msg: string) => void };
+    },
+  ) {}
+
+  defaultIssuer(slug: string): string {
+    return `${this.deps.publicUrl}/${slug}`;
+  }
+
+  async get(scope: TenantScope, id: string): Promise<Tenant> {
+    if (scope.tenantId && scope.tenantId !== id) throw new NotPermitted();
+    const tenant = await tenantStore.find(this.deps.db, id);
+    if (!tenant) throw new NotFound('tenant');
+    return tenant;
+  }
+
+  async getBySlugOrId(idOrSlug: string): Promise<Tenant> {
+    const tenant = (await tenantStore.find(this.deps.db, idOrSlug)) ?? (await tenantStore.findBySlug(this.deps.db, idOrSlug));
+    if (!tenant) throw new NotFound('tenant');
+    return tenant;
+  }
+
+  async list(scope: TenantScope): Promise<Tenant[]> {
+    return tenantStore.list(this.deps.db, scope.tenantId ? [scope.tenantId] : undefined);
+  }
+
+  async create(scope: TenantScope, request: CreateTenant): Promise<Tenant> {
+    if (scope.tenantId) throw new NotPermitted();
+    const name = request.name.trim();
+    const id = request.id ?? crypto.randomUUID();
+    const problems: FieldProblem[] = [];
+    if (!name) problems.push(problem('name', 'blank', 'The tenant name is required.'));
+    if (request.slug !== undefined && !isValidSlug(request.slug)) {
+      problems.push(problem('slug', 'invalid', 'A slug is 1–64 lowercase letters, digits and inner hyphens, and not UUID-shaped.'));
+    }
+
+    let settings: TenantSettings;
+    let copiedFromDefaultIssuer = false;
+    if (request.sourceTenantId) {
+      const source = await tenantStore.find(this.deps.db, request.sourceTenantId);
+      if (!source) throw new ValidationFailed([...problems, problem('sourceTenantId', 'invalid', 'The source tenant does not exist.')]);
+      settings = structuredClone(source.settings);
+      copiedFromDefaultIssuer = settings.issuer === this.defaultIssuer(source.slug);
+      // Keys the source owns die with it, so a copy gets keys of its own; shared keys stay shared.
+      const owned = new Set(await keyStore.idsOwnedBy(this.deps.db, source.id));
+      if (owned.has(settings.tokens.accessTokenKeyId)) settings.tokens.accessTokenKeyId = '';
+      if (owned.has(settings.tokens.idTokenKeyId)) settings.tokens.idTokenKeyId = '';
+    } else if (request.settings) {
+      settings = structuredClone(request.settings);
+    } else {
+      throw new Error('create() needs settings or a sourceTenantId');
+    }
+    if (problems.length) throw new ValidationFailed(problems);
+    if (await tenantStore.find(this.deps.db, id)) throw new ValidationFailed([problem('id', 'duplicate', 'A tenant with this id already exists.')]);
+    await this.assertNameFree(name);
+
+    const newKeys = await this.prepareMissingKeys(id, name, settings);
+    const baseSlug = request.slug ?? slugFromName(name);
+    for (let attempt = 0; attempt < MAX_SLUG_ATTEMPTS; attempt++) {
+      const slug = request.slug ?? slugCandidate(baseSlug, attempt);
+      const tenantSettings = { ...settings, issuer: settings.issuer && !copiedFromDefaultIssuer ? settings.issuer : this.defaultIssuer(slug) };
+      await this.validate(tenantSettings, newKeys);
+      const now = this.deps.now();
+      const tenant: Tenant = { id, slug, name, state: 'Active', settings: tenantSettings, insertInstant: now, lastUpdateInstant: now };
+      try {
+        await this.deps.db.transaction().execute(async (trx) => {
+          await tenantStore.insert(trx, tenant);
+          await this.deps.keys.store(trx, newKeys.map((k) => ({ ...k, tenant_id: id })));
+        });
+        return tenant;
+      } catch (error) {
+        if (!isUniqueViolation(error) && !(error instanceof ValidationFailed)) throw error;
+        // Who won the race? A same-named or same-id tenant is the caller's error; a slug clash is ours.
+        await this.assertNameFree(name);
+        if (await tenantStore.find(this.deps.db, id)) throw new ValidationFailed([problem('id', 'duplicate', 'A tenant with this id already exists.')]);
+        if (error instanceof ValidationFailed) throw error;
+        if (request.slug !== undefined) throw new ValidationFailed([problem('slug', 'duplicate', 'A tenant with this slug already exists.')]);
+      }
+    }
+    throw new ValidationFailed([problem('slug', 'duplicate', 'No free slug could be derived from this name; give one.')]);
+  }
+
+  /**
+   * Replaces a tenant's name and settings. `change` receives the current tenant and returns the
+   * new draft; it runs inside the transaction, against a row locked for update.
+   */
+  async update(scope: TenantScope, id: string, change: (current: Tenant) => TenantDraft): Promise<Tenant> {
+    if (scope.tenantId && scope.tenantId !== id) throw new NotPermitted();
+    try {
+      return await this.deps.db.transaction().execute(async (trx) => {
+        let query = trx.selectFrom('tenants').select('id').where('id', '=', id);
+        if (this.deps.dbKind === 'postgres') query = query.forUpdate();
+        if (!(await query.executeTakeFirst())) throw new NotFound('tenant');
+        const current = (await tenantStore.find(trx, id))!;
+        const draft = change(current);
+        const name = draft.name.trim();
+        if (!name) throw new ValidationFailed([problem('name', 'blank', 'The tenant name is required.')]);
+        const settings = { ...draft.settings, issuer: draft.settings.issuer || this.defaultIssuer(current.slug) };
+        if (!settings.tokens.accessTokenKeyId || !settings.tokens.idTokenKeyId) {
+          throw new ValidationFailed([
+            ...(!settings.tokens.accessTokenKeyId ? [problem('tokens.accessTokenKeyId', 'blank', 'The access token signing key is required.')] : []),
+            ...(!settings.tokens.idTokenKeyId ? [problem('tokens.idTokenKeyId', 'blank', 'The id token signing key is required.')] : []),
+          ]);
+        }
+        await this.validate(settings, [], trx);
+        if (name !== current.name) {
+          const clash = await trx.selectFrom('tenants').select('id').where('name', '=', name).where('id', '!=', id).executeTakeFirst();
+          if (clash) throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
+        }
+        const updated: Tenant = { ...current, name, settings, lastUpdateInstant: Math.max(this.deps.now(), current.lastUpdateInstant) };
+        await tenantStore.update(trx, updated);
+        return updated;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes a tenant and everything it owns. Synchronous: one transaction. Asynchronous: the
+   * tenant is marked PendingDelete and removed in the background; a restart resumes the work.
+   */
+  async delete(scope: TenantScope, id: string, options: { async: boolean }): Promise<void> {
+    if (scope.tenantId) throw new NotPermitted();
+    const tenant = await tenantStore.find(this.deps.db, id);
+    if (!tenant) throw new NotFound('tenant');
+    if (!options.async) {
+      await this.purge(id);
+      return;
+    }
+    await tenantStore.setState(this.deps.db, id, 'PendingDelete', this.deps.now());
+    this.purgeInBackground(id);
+  }
+
+  /** Called at start: finish deletions a previous process accepted but did not complete. */
+  async resumePendingDeletes(): Promise<number> {
+    const ids = await tenantStore.listIdsInState(this.deps.db, 'PendingDelete');
+    ids.forEach((id) => this.purgeInBackground(id));
+    return ids.length;
+  }
+
+  /** Resolves when every background deletion started so far has finished. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.pendingDeletes]);
+  }
+
+  private purgeInBackground(id: string): void {
+    const work = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.purge(id))
+      .catch((error: unknown) => this.deps.log?.error({ err: error, tenantId: id }, 'background tenant deletion failed; it resumes on restart'))
+      .finally(() => this.pendingDeletes.delete(work));
+    this.pendingDeletes.add(work);
+  }
+
+  private async purge(id: string): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      // Keys this tenant owns but another tenant signs with become global instead of vanishing.
+      const owned = await keyStore.idsOwnedBy(trx, id);
+      const stillUsed: string[] = [];
+      for (const keyId of owned) {
+        if ((await tenantStore.tenantsUsingKey(trx, keyId, id)).length) stillUsed.push(keyId);
+      }
+      await keyStore.release(trx, stillUsed);
+      // Rows that reference the tenant go first; foreign keys cascade the rest.
+      await trx.deleteFrom('api_keys').where('tenant_id', '=', id).execute();
+      await trx.deleteFrom('keys').where('tenant_id', '=', id).execute();
+      await tenantStore.delete(trx, id);
+    });
+  }
+
+  private async assertNameFree(name: string): Promise<void> {
+    const clash = await this.deps.db.selectFrom('tenants').select('id').where('name', '=', name).executeTakeFirst();
+    if (clash) throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
+  }
+
+  private async prepareMissingKeys(tenantId: string, name: string, settings: TenantSettings): Promise<KeyRow[]> {
+    const rows: KeyRow[] = [];
+    const suffix = tenantId.slice(0, 8);
+    if (!settings.tokens.accessTokenKeyId) {
+      const row = await this.deps.keys.prepare({ name: `${name} access token signing key (${suffix})`, algorithm: 'RS256', tenantId });
+      settings.tokens.accessTokenKeyId = row.id;
+      rows.push(row);
+    }
+    if (!settings.tokens.idTokenKeyId) {
+      const row = await this.deps.keys.prepare({ name: `${name} id token signing key (${suffix})`, algorithm: 'RS256', tenantId });
+      settings.tokens.idTokenKeyId = row.id;
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  private async validate(settings: TenantSettings, newKeys: KeyRow[], db: Kysely<Database> = this.deps.db): Promise<void> {
+    const problems = checkTenantSettings(settings);
+    const fresh = new Set(newKeys.map((k) => k.id));
+    const wanted = [settings.tokens.accessTokenKeyId, settings.tokens.idTokenKeyId].filter((k) => !fresh.has(k));
+    const found = await this.deps.keys.existing(db, wanted);
+    for (const field of ['accessTokenKeyId', 'idTokenKeyId'] as const) {
+      const keyId = settings.tokens[field];
+      if (!fresh.has(keyId) && !found.has(keyId)) problems.push(problem(`tokens.${field}`, 'missing', 'The signing key does not exist.'));
+    }
+    if (problems.length) throw new ValidationFailed(problems);
+  }
+}

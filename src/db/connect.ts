@@ -1,0 +1,64 @@
+/**
+ * Opens the database named by DATABASE_URL and brings its schema up to date.
+ * SQLite: `sqlite:./data/tessera.db` (the folder is created) or `sqlite::memory:`.
+ * PostgreSQL: any `postgres://` URL.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import { migrationProvider } from './migrations/index.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** Answers true when a trivial query succeeds (used by /api/status). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+// int8 (bigint) columns hold epoch-ms instants, well inside Number's exact range.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+function openSqlite(url: string): Kysely<Database> {
+  const file = url.slice('sqlite:'.length);
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+function openPostgres(url: string): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export async function openDatabase(url: string): Promise<DatabaseHandle> {
+  const kind: DatabaseKind = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+  const db = kind === 'sqlite' ? openSqlite(url) : openPostgres(url);
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    throw error instanceof Error ? error : new Error(String(error));
+  }
+  return {
+    db,
+    kind,
+    async ping() {
+      try {
+        await db.selectFrom('system_state').select('name').limit(1).execute();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}

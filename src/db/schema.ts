@@ -1,0 +1,73 @@
+/**
+ * The one storage schema, as Kysely sees it. Both back ends (SQLite, PostgreSQL) share it;
+ * JSON documents are stored as text so the two behave identically, and instants are epoch ms.
+ */
+import type { Generated } from 'kysely';
+
+export interface TenantsTable {
+  id: string;
+  /** Immutable URL-safe handle used by the snake_case APIs and the issuer path. */
+  slug: string;
+  name: string;
+  /** Active | PendingDelete */
+  state: string;
+  /** JSON: the core TenantSettings (see core/tenants/settings.ts). */
+  settings: string;
+  access_token_key_id: string;
+  id_token_key_id: string;
+  insert_instant: number;
+  last_update_instant: number;
+}
+
+export interface KeysTable {
+  id: string;
+  /** The tenant the key was generated for; null for a global key. Deleted with its tenant. */
+  tenant_id: string | null;
+  name: string;
+  algorithm: string;
+  /** RSA | EC | OKP | HMAC */
+  type: string;
+  kid: string;
+  length: number | null;
+  issuer: string | null;
+  public_key: string | null;
+  certificate: string | null;
+  /** JSON public JWK (asymmetric keys only). */
+  public_jwk: string | null;
+  /** Private key (PKCS#8 PEM) or HMAC secret, AES-256-GCM encrypted with the master key. */
+  secret_encrypted: string | null;
+  insert_instant: number;
+  expiration_instant: number | null;
+  rotated_instant: number | null;
+  revoked_instant: number | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  /** A tenant-locked key can only see and change that tenant's objects. */
+  tenant_id: string | null;
+  /** SHA-256 (hex) of the key's value; the value itself is never stored. */
+  key_hash: string;
+  /** JSON: { endpoints: { "/api/x": ["GET", ...] } }; empty means a superuser key. */
+  permissions: string;
+  /** JSON: FusionAuth metaData ({ attributes: {...} }). */
+  meta_data: string;
+  /** May manage other API keys (FusionAuth keyManager): 1 or 0. */
+  key_manager: number;
+  insert_instant: number;
+  last_update_instant: number;
+}
+
+export interface SystemStateTable {
+  name: string;
+  value: string;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  keys: KeysTable;
+  api_keys: ApiKeysTable;
+  system_state: SystemStateTable;
+}
+
+export type { Generated };

@@ -1,0 +1,72 @@
+/**
+ * API-key authentication for the FusionAuth dialect. FusionAuth's client sends the key as the
+ * raw Authorization header; `Authorization: Bearer …` and `X-API-Key` are accepted too.
+ * A missing or wrong key, or one whose endpoint permissions do not cover the request, is 401
+ * with an empty body. `X-FusionAuth-TenantId` narrows the request to one tenant; a
+ * tenant-locked key is always narrowed to its tenant and may not name another.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type ApiKey, type ApiKeyService, permits } from '../../core/apikeys/api-key-service.js';
+import type { TenantService } from '../../core/tenants/tenant-service.js';
+import { NotFound } from '../../core/errors.js';
+import { faErrors } from './errors.js';
+
+export interface FaPrincipal {
+  apiKey: ApiKey;
+  /** The tenant this request is narrowed to (by key lock or header), if any. */
+  tenantId: string | undefined;
+  /** True when the narrowing comes from the key itself, not only a header. */
+  locked: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    fa?: FaPrincipal;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function presentedKey(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && header.length) return header.startsWith('Bearer ') ? header.slice(7).trim() : header.trim();
+  const apiKey = request.headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey.length ? apiKey.trim() : undefined;
+}
+
+/** The route's path pattern with parameters cut off, e.g. `/api/tenant/:tenantId` → `/api/tenant`. */
+function endpointOf(request: FastifyRequest): string {
+  const pattern = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+  return pattern.split('/:')[0]!.replace(/\/$/, '');
+}
+
+export function faAuthenticate(deps: { apiKeys: ApiKeyService; tenants: TenantService }) {
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const value = presentedKey(request);
+    const apiKey = value ? await deps.apiKeys.authenticate(value) : undefined;
+    if (!apiKey || !permits(apiKey, request.method, endpointOf(request))) {
+      return void reply.code(401).send();
+    }
+    const header = request.headers['x-fusionauth-tenantid'];
+    let tenantId = apiKey.tenantId ?? undefined;
+    if (typeof header === 'string' && header.length) {
+      if (!UUID.test(header)) {
+        return void reply.code(400).send(faErrors([], [{ code: '[invalid]tenantId', message: 'The X-FusionAuth-TenantId header is not a valid tenant Id.' }]));
+      }
+      if (apiKey.tenantId && apiKey.tenantId !== header.toLowerCase()) return void reply.code(401).send();
+      try {
+        await deps.tenants.get({}, header.toLowerCase());
+      } catch (error) {
+        if (!(error instanceof NotFound)) throw error;
+        return void reply.code(400).send(faErrors([], [{ code: '[invalid]tenantId', message: 'The X-FusionAuth-TenantId header names no tenant.' }]));
+      }
+      tenantId = header.toLowerCase();
+    }
+    request.fa = { apiKey, tenantId, locked: apiKey.tenantId !== null };
+  };
+}
+
+export function principal(request: FastifyRequest): FaPrincipal {
+  if (!request.fa) throw new Error('FusionAuth route reached without authentication');
+  return request.fa;
+}

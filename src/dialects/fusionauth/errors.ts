@@ -1,0 +1,89 @@
+/**
+ * FusionAuth's error shape, rendered in one place:
+ *   400 {"fieldErrors": {"tenant.name": [{"code": "[blank]tenant.name", "message": "…"}]}, "generalErrors": [...]}
+ * 401 and 404 carry no body, as FusionAuth documents.
+ */
+import type { FastifyReply } from 'fastify';
+import { type FieldProblem, type GeneralProblem, NotFound, NotPermitted, type ProblemKind, ValidationFailed } from '../../core/errors.js';
+import type { ErrorObject } from '../../http/ajv.js';
+
+export interface FaError {
+  code: string;
+  message: string;
+}
+export interface FaErrors {
+  fieldErrors?: Record<string, FaError[]>;
+  generalErrors?: FaError[];
+}
+
+export function faErrors(problems: Array<{ field: string; kind: ProblemKind; message: string }>, general: GeneralProblem[] = []): FaErrors {
+  const body: FaErrors = {};
+  for (const p of problems) {
+    body.fieldErrors ??= {};
+    (body.fieldErrors[p.field] ??= []).push({ code: `[${p.kind}]${p.field}`, message: p.message });
+  }
+  if (general.length) body.generalErrors = general.map((g) => ({ code: g.code, message: g.message }));
+  return body;
+}
+
+/** JSON pointer from Ajv (`/tenant/connectorPolicies/0/domains`) → FusionAuth path (`tenant.connectorPolicies[0].domains`). */
+function pointerToField(pointer: string, prefix: string): string {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let out = prefix;
+  for (const part of parts) {
+    if (/^\d+$/.test(part)) out += `[${part}]`;
+    else out += out ? `.${part}` : part;
+  }
+  return out;
+}
+
+function describe(error: ErrorObject): { kind: ProblemKind; message: string } {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required': return { kind: 'blank', message: 'This field is required.' };
+    case 'type': return { kind: 'couldNotConvert', message: `This field must be of type ${String(p.type)}.` };
+    case 'enum': return { kind: 'invalid', message: `This field must be one of: ${(p.allowedValues as unknown[]).join(', ')}.` };
+    case 'format': return { kind: 'invalid', message: `This field must be a valid ${String(p.format)}.` };
+    case 'minLength': return p.limit === 1 ? { kind: 'blank', message: 'This field cannot be blank.' } : { kind: 'tooShort', message: `This field must be at least ${String(p.limit)} characters.` };
+    case 'maxLength': return { kind: 'tooLong', message: `This field must be at most ${String(p.limit)} characters.` };
+    case 'maxItems': return { kind: 'tooLong', message: `This list may have at most ${String(p.limit)} items.` };
+    case 'minimum':
+    case 'exclusiveMinimum':
+    case 'maximum':
+    case 'exclusiveMaximum': return { kind: 'invalid', message: `The value must be ${String(p.comparison)} ${String(p.limit)}.` };
+    default: return { kind: 'invalid', message: error.message ?? 'This field is invalid.' };
+  }
+}
+
+/** Ajv errors → field problems, one per field (the first, most specific, wins). */
+export function problemsFromAjv(errors: ErrorObject[], prefix = ''): FieldProblem[] {
+  const byField = new Map<string, FieldProblem>();
+  for (const error of errors) {
+    if (error.keyword === 'anyOf' || error.keyword === 'oneOf' || error.keyword === 'if') continue;
+    let field = pointerToField(error.instancePath, prefix);
+    if (error.keyword === 'required') {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      field = field ? `${field}.${missing}` : missing;
+    }
+    if (!field) field = prefix || 'request';
+    if (!byField.has(field)) byField.set(field, { field, ...describe(error) });
+  }
+  return [...byField.values()];
+}
+
+/** Renders core errors as FusionAuth responses; returns false for errors it does not own. */
+export function sendFaError(reply: FastifyReply, error: unknown, mapField: (corePath: string) => string = (f) => f): boolean {
+  if (error instanceof ValidationFailed) {
+    void reply.code(400).send(faErrors(error.problems.map((p) => ({ ...p, field: mapField(p.field) })), error.general));
+    return true;
+  }
+  if (error instanceof NotFound) {
+    void reply.code(404).send();
+    return true;
+  }
+  if (error instanceof NotPermitted) {
+    void reply.code(401).send();
+    return true;
+  }
+  return false;
+}

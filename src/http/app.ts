@@ -1,0 +1,69 @@
+/**
+ * The HTTP application: Fastify with one Ajv, the OpenAPI document, the status probe and the
+ * dialects. Services are passed in explicitly; nothing is hung off the instance.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Logger } from 'pino';
+import type { ApiKeyService } from '../core/apikeys/api-key-service.js';
+import type { KeyService } from '../core/keys/key-service.js';
+import type { TenantService } from '../core/tenants/tenant-service.js';
+import { faAuthenticate } from '../dialects/fusionauth/auth.js';
+import { registerApiKeyRoutes } from '../dialects/fusionauth/api-key-routes.js';
+import { faErrors } from '../dialects/fusionauth/errors.js';
+import { registerKeyRoutes } from '../dialects/fusionauth/key-routes.js';
+import { registerPasswordRulesRoute, registerTenantRoutes } from '../dialects/fusionauth/tenant-routes.js';
+import { validatorCompiler } from './ajv.js';
+
+export interface AppDeps {
+  tenants: TenantService;
+  keys: KeyService;
+  apiKeys: ApiKeyService;
+  /** True when the database answers (GET /api/status). */
+  ready: () => Promise<boolean>;
+  logger: Logger | false;
+  bodyLimit: number;
+  version: string;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const common = { bodyLimit: deps.bodyLimit, trustProxy: false, return503OnClosing: true, forceCloseConnections: 'idle' as const };
+  const app = (deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: false })) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+
+  // One rendering point for framework-level failures (bad JSON, oversized or unsupported bodies).
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ err: error }, 'unhandled error');
+      return reply.code(500).send();
+    }
+    const code = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? '[invalidJSON]' : `[${error.code ?? 'invalid'}]`;
+    return reply.code(status).send(faErrors([], [{ code, message: error.message }]));
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send());
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Tessera', version: deps.version, description: 'Multi-tenant identity provider: FusionAuth-compatible API.' },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'Authorization' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+
+  app.get('/api/status', { schema: { hide: false, security: [] } }, async (_request, reply) => {
+    const ok = await deps.ready();
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerPasswordRulesRoute(app, deps);
+  await app.register(async (api) => {
+    api.addHook('preHandler', faAuthenticate(deps));
+    registerTenantRoutes(api, deps);
+    registerKeyRoutes(api, deps);
+    registerApiKeyRoutes(api, deps);
+  });
+  return app;
+}

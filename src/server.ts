@@ -1,0 +1,75 @@
+/**
+ * Wiring: config → database → services → HTTP. `startServer` is what `npm start` and the
+ * tests both run, so the tests exercise the real composition.
+ */
+import { createRequire } from 'node:module';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/config.js';
+import { ApiKeyService } from './core/apikeys/api-key-service.js';
+import { type BootstrapResult, bootstrap } from './core/bootstrap.js';
+import { KeyService } from './core/keys/key-service.js';
+import { TenantService } from './core/tenants/tenant-service.js';
+import { MasterKey } from './crypto/master-key.js';
+import { type DatabaseHandle, openDatabase } from './db/connect.js';
+import { buildApp } from './http/app.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  database: DatabaseHandle;
+  tenants: TenantService;
+  bootstrap: BootstrapResult;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger | false;
+  now?: () => number;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger === undefined ? pino({ level: config.logLevel }) : options.logger;
+  const now = options.now ?? Date.now;
+  const masterKey = config.masterKey ? MasterKey.fromSecret(config.masterKey) : MasterKey.fromFile(config.masterKeyFile);
+  const database = await openDatabase(config.databaseUrl);
+  const { db } = database;
+  const keys = new KeyService({ db, masterKey, now });
+  const tenants = new TenantService({
+    db,
+    dbKind: database.kind,
+    keys,
+    publicUrl: config.publicUrl,
+    now,
+    ...(logger ? { log: logger } : {}),
+  });
+  const apiKeys = new ApiKeyService({ db, now });
+  const bootstrapResult = await bootstrap({ db, tenants, apiKeys, apiKeyValue: config.bootstrapApiKey, now });
+  await tenants.resumePendingDeletes();
+
+  const app = await buildApp({ tenants, keys, apiKeys, ready: database.ping, logger, bodyLimit: config.bodyLimit, version });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    database,
+    tenants,
+    bootstrap: bootstrapResult,
+    stop() {
+      // Stop accepting, let in-flight requests finish, then finish background work and close the pool.
+      stopping ??= (async () => {
+        await app.close();
+        await tenants.settle();
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}
