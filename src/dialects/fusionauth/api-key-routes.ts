@@ -57,7 +57,7 @@ function toFaApiKey(key: ApiKey | CreatedApiKey): Record<string, unknown> {
 }
 
 function fail(reply: FastifyReply, error: unknown): void {
-  if (!sendFaError(reply, error, (f) => `apiKey.${f}`)) throw error;
+  if (!sendFaError(reply, error, (f) => (f.startsWith('apiKey.') ? f : `apiKey.${f}`))) throw error;
 }
 
 function assertKeyManager(request: FastifyRequest): void {

@@ -46,7 +46,7 @@ function toFaKey(key: SigningKey): Record<string, unknown> {
 }
 
 function fail(reply: FastifyReply, error: unknown): void {
-  if (!sendFaError(reply, error, (f) => (f === 'keyId' ? f : `key.${f}`))) throw error;
+  if (!sendFaError(reply, error, (f) => (f === 'keyId' || f.startsWith('key.') ? f : `key.${f}`))) throw error;
 }
 
 /** The Key API manages global objects: a tenant-locked key may not use it. */
