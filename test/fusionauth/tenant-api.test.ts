@@ -183,6 +183,7 @@ for (const backend of backends()) {
         ['family age zero', { familyConfiguration: { maximumChildAge: 0 } }, '[invalid]tenant.familyConfiguration.maximumChildAge'],
         ['duplicate connector', { connectorPolicies: [{ connectorId: '6b2dd4b4-8b1c-4b5e-9b1d-3d1e1b1c1a10' }, { connectorId: '6b2dd4b4-8b1c-4b5e-9b1d-3d1e1b1c1a10' }] }, '[duplicate]tenant.connectorPolicies[1].connectorId'],
         ['refresh usage policy', { jwtConfiguration: { refreshTokenUsagePolicy: 'Sometimes' } }, '[invalid]tenant.jwtConfiguration.refreshTokenUsagePolicy'],
+        ['unknown event type', { eventConfiguration: { events: { 'user.teleport': { enabled: true } } } }, '[invalid]tenant.eventConfiguration.events.user.teleport'],
         ['event transaction type', { eventConfiguration: { events: { 'user.create': { enabled: true, transactionType: 'Most' } } } }, "[invalid]tenant.eventConfiguration.events.user.create.transactionType"],
       ];
       for (const [label, tenant, code] of cases) {

@@ -4,6 +4,8 @@
  */
 import crypto from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import type { MasterKey } from '../../crypto/master-key.js';
 import { type Executor, isUniqueViolation } from '../../storage/executor.js';
 import { type KeyRow, keyStore } from '../../storage/keys.js';
@@ -62,7 +64,7 @@ function toSigningKey(row: KeyRow): SigningKey {
 
 export class KeyService {
   constructor(
-    private readonly deps: { db: Executor; masterKey: MasterKey; now: () => number },
+    private readonly deps: { db: Kysely<Database>; masterKey: MasterKey; now: () => number },
   ) {}
 
   /** Generates the material (slow, async) without touching the database. */
@@ -135,13 +137,14 @@ export class KeyService {
   }
 
   async delete(id: string): Promise<void> {
-    const db = this.deps.db;
-    if (!(await keyStore.find(db, id))) throw new NotFound('key');
-    const users = await tenantStore.tenantsUsingKey(db, id);
-    if (users.length) {
-      throw new ValidationFailed([], [{ code: '[inUse]keyId', message: `The key is used by ${users.length} tenant(s) and cannot be deleted.` }]);
-    }
-    await keyStore.delete(db, id);
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await keyStore.find(trx, id))) throw new NotFound('key');
+      const users = await tenantStore.tenantsUsingKey(trx, id);
+      if (users.length) {
+        throw new ValidationFailed([], [{ code: '[inUse]keyId', message: `The key is used by ${users.length} tenant(s) and cannot be deleted.` }]);
+      }
+      await keyStore.delete(trx, id);
+    });
   }
 
   /** The private key (PKCS#8 PEM) or HMAC secret, for signing inside this process only. */

@@ -41,6 +41,7 @@ function describe(error: ErrorObject): { kind: ProblemKind; message: string } {
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required': return { kind: 'blank', message: 'This field is required.' };
+    case 'additionalProperties': return { kind: 'invalid', message: 'This field is not one the API knows.' };
     case 'type': return { kind: 'couldNotConvert', message: `This field must be of type ${String(p.type)}.` };
     case 'enum': return { kind: 'invalid', message: `This field must be one of: ${(p.allowedValues as unknown[]).join(', ')}.` };
     case 'format': return { kind: 'invalid', message: `This field must be a valid ${String(p.format)}.` };
@@ -61,9 +62,10 @@ export function problemsFromAjv(errors: ErrorObject[], prefix = ''): FieldProble
   for (const error of errors) {
     if (error.keyword === 'anyOf' || error.keyword === 'oneOf' || error.keyword === 'if') continue;
     let field = pointerToField(error.instancePath, prefix);
-    if (error.keyword === 'required') {
-      const missing = String((error.params as { missingProperty: string }).missingProperty);
-      field = field ? `${field}.${missing}` : missing;
+    if (error.keyword === 'required' || error.keyword === 'additionalProperties') {
+      const params = error.params as { missingProperty?: string; additionalProperty?: string };
+      const name = String(params.missingProperty ?? params.additionalProperty);
+      field = field ? `${field}.${name}` : name;
     }
     if (!field) field = prefix || 'request';
     if (!byField.has(field)) byField.set(field, { field, ...describe(error) });

@@ -59,7 +59,8 @@ export const FaTenantSchema = Type.Object(
     ),
     eventConfiguration: Type.Optional(
       Type.Object({
-        events: Type.Optional(Type.Partial(Type.Object(Object.fromEntries(EVENT_TYPES.map((e) => [e, EventSetting]))))),
+        // Only the documented event types are keys here.
+        events: Type.Optional(Type.Partial(Type.Object(Object.fromEntries(EVENT_TYPES.map((e) => [e, EventSetting])), { additionalProperties: false }))),
       }),
     ),
     externalIdentifierConfiguration: Type.Optional(
