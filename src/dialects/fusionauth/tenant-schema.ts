@@ -60,7 +60,7 @@ export const FaTenantSchema = Type.Object(
     eventConfiguration: Type.Optional(
       Type.Object({
         // Only the documented event types are keys here.
-        events: Type.Optional(Type.Partial(Type.Object(Object.fromEntries(EVENT_TYPES.map((e) => [e, EventSetting])), { additionalProperties: false }))),
+        events: Type.Optional(Type.Object(Object.fromEntries(EVENT_TYPES.map((e) => [e, Type.Optional(EventSetting)])), { additionalProperties: false })),
       }),
     ),
     externalIdentifierConfiguration: Type.Optional(
