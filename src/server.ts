@@ -10,6 +10,7 @@ import { ApiKeyService } from './core/apikeys/api-key-service.js';
 import { type BootstrapResult, bootstrap } from './core/bootstrap.js';
 import { KeyService } from './core/keys/key-service.js';
 import { TenantService } from './core/tenants/tenant-service.js';
+import { UserService } from './core/users/user-service.js';
 import { MasterKey } from './crypto/master-key.js';
 import { type DatabaseHandle, openDatabase } from './db/connect.js';
 import { buildApp } from './http/app.js';
@@ -46,10 +47,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ...(logger ? { log: logger } : {}),
   });
   const apiKeys = new ApiKeyService({ db, now });
+  const users = new UserService({ db, now });
   const bootstrapResult = await bootstrap({ db, tenants, apiKeys, apiKeyValue: config.bootstrapApiKey, now });
   await tenants.resumePendingDeletes();
 
-  const app = await buildApp({ tenants, keys, apiKeys, ready: database.ping, logger, bodyLimit: config.bodyLimit, version });
+  const app = await buildApp({ tenants, keys, apiKeys, users, ready: database.ping, logger, bodyLimit: config.bodyLimit, version });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -42,7 +42,7 @@ function openPostgres(url: string): Kysely<Database> {
 export async function openDatabase(url: string): Promise<DatabaseHandle> {
   const kind: DatabaseKind = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
   const db = kind === 'sqlite' ? openSqlite(url) : openPostgres(url);
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  const migrator = new Migrator({ db, provider: migrationProvider(kind) });
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();

@@ -63,11 +63,47 @@ export interface SystemStateTable {
   value: string;
 }
 
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  username: string | null;
+  username_lower: string | null;
+  email: string | null;
+  email_lower: string | null;
+  is_disabled: number;
+  is_verified: number;
+  locale: string | null;
+  /** JSON array of role names. */
+  roles: string;
+  external_id: string | null;
+  /** JSON object: free-form user data. */
+  data: string;
+  password_scheme: string | null;
+  password_factor: number | null;
+  password_salt: string | null;
+  password_hash: string | null;
+  password_changed_at: number | null;
+  password_change_required: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PasswordHistoryTable {
+  user_id: string;
+  scheme: string;
+  factor: number;
+  salt: string | null;
+  hash: string;
+  created_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   keys: KeysTable;
   api_keys: ApiKeysTable;
   system_state: SystemStateTable;
+  users: UsersTable;
+  password_history: PasswordHistoryTable;
 }
 
 export type { Generated };

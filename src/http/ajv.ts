@@ -15,10 +15,15 @@ const addFormats: AddFormats = formatsExport.default ?? formatsExport;
 export const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: false, removeAdditional: false, strict: false });
 addFormats(ajv, ['uuid', 'email', 'uri', 'date-time']);
 
+/** Query strings and path parameters arrive as text: "10" must be able to mean 10 there. */
+const coercing = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: false, removeAdditional: false, strict: false });
+addFormats(coercing, ['uuid', 'email', 'uri', 'date-time']);
+
 export function compile<T>(schema: object): ValidateFunction<T> {
   return ajv.compile<T>(schema);
 }
 
-export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema }) => ajv.compile(schema);
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
+  httpPart === 'querystring' || httpPart === 'params' ? coercing.compile(schema) : ajv.compile(schema);
 
 export type { ErrorObject };

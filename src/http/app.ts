@@ -8,6 +8,9 @@ import type { Logger } from 'pino';
 import type { ApiKeyService } from '../core/apikeys/api-key-service.js';
 import type { KeyService } from '../core/keys/key-service.js';
 import type { TenantService } from '../core/tenants/tenant-service.js';
+import type { UserService } from '../core/users/user-service.js';
+import { vaultAuthenticate } from '../dialects/vault/context.js';
+import { registerVaultUserRoutes } from '../dialects/vault/user-routes.js';
 import { faAuthenticate } from '../dialects/fusionauth/auth.js';
 import { registerApiKeyRoutes } from '../dialects/fusionauth/api-key-routes.js';
 import { faErrors } from '../dialects/fusionauth/errors.js';
@@ -19,6 +22,7 @@ export interface AppDeps {
   tenants: TenantService;
   keys: KeyService;
   apiKeys: ApiKeyService;
+  users: UserService;
   /** True when the database answers (GET /api/status). */
   ready: () => Promise<boolean>;
   logger: Logger | false;
@@ -60,10 +64,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerPasswordRulesRoute(app, deps);
   await app.register(async (api) => {
-    api.addHook('preHandler', faAuthenticate(deps));
+    // onRequest: an unauthenticated caller is refused before its body is even read.
+    api.addHook('onRequest', faAuthenticate(deps));
     registerTenantRoutes(api, deps);
     registerKeyRoutes(api, deps);
     registerApiKeyRoutes(api, deps);
+  });
+  await app.register(async (vault) => {
+    vault.addHook('onRequest', vaultAuthenticate(deps));
+    registerVaultUserRoutes(vault, deps);
   });
   return app;
 }

@@ -1,9 +1,16 @@
 import type { Migration, MigrationProvider } from 'kysely';
+import type { DatabaseKind } from '../connect.js';
 import * as m001 from './001_initial.js';
+import * as m002 from './002_users.js';
 
 /** Migrations are compiled in (no directory scanning), so `dist/` runs anywhere. */
-export const migrationProvider: MigrationProvider = {
-  async getMigrations(): Promise<Record<string, Migration>> {
-    return { '001_initial': m001 };
-  },
-};
+export function migrationProvider(kind: DatabaseKind): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '001_initial': m001,
+        '002_users': { up: m002.up(kind), down: m002.down },
+      };
+    },
+  };
+}

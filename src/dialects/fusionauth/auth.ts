@@ -10,6 +10,7 @@ import { type ApiKey, type ApiKeyService, permits } from '../../core/apikeys/api
 import type { TenantService } from '../../core/tenants/tenant-service.js';
 import { NotFound } from '../../core/errors.js';
 import { faErrors } from './errors.js';
+import { presentedKey } from '../../http/api-key-auth.js';
 
 export interface FaPrincipal {
   apiKey: ApiKey;
@@ -27,13 +28,6 @@ declare module 'fastify' {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function presentedKey(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (typeof header === 'string' && header.length) return header.startsWith('Bearer ') ? header.slice(7).trim() : header.trim();
-  const apiKey = request.headers['x-api-key'];
-  return typeof apiKey === 'string' && apiKey.length ? apiKey.trim() : undefined;
-}
-
 /** The route's path pattern with parameters cut off, e.g. `/api/tenant/:tenantId` → `/api/tenant`. */
 function endpointOf(request: FastifyRequest): string {
   const pattern = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
@@ -41,24 +35,24 @@ function endpointOf(request: FastifyRequest): string {
 }
 
 export function faAuthenticate(deps: { apiKeys: ApiKeyService; tenants: TenantService }) {
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const value = presentedKey(request);
     const apiKey = value ? await deps.apiKeys.authenticate(value) : undefined;
     if (!apiKey || !permits(apiKey, request.method, endpointOf(request))) {
-      return void reply.code(401).send();
+      return reply.code(401).send();
     }
     const header = request.headers['x-fusionauth-tenantid'];
     let tenantId = apiKey.tenantId ?? undefined;
     if (typeof header === 'string' && header.length) {
       if (!UUID.test(header)) {
-        return void reply.code(400).send(faErrors([], [{ code: '[invalid]tenantId', message: 'The X-FusionAuth-TenantId header is not a valid tenant Id.' }]));
+        return reply.code(400).send(faErrors([], [{ code: '[invalid]tenantId', message: 'The X-FusionAuth-TenantId header is not a valid tenant Id.' }]));
       }
-      if (apiKey.tenantId && apiKey.tenantId !== header.toLowerCase()) return void reply.code(401).send();
+      if (apiKey.tenantId && apiKey.tenantId !== header.toLowerCase()) return reply.code(401).send();
       try {
         await deps.tenants.get({}, header.toLowerCase());
       } catch (error) {
         if (!(error instanceof NotFound)) throw error;
-        return void reply.code(400).send(faErrors([], [{ code: '[invalid]tenantId', message: 'The X-FusionAuth-TenantId header names no tenant.' }]));
+        return reply.code(400).send(faErrors([], [{ code: '[invalid]tenantId', message: 'The X-FusionAuth-TenantId header names no tenant.' }]));
       }
       tenantId = header.toLowerCase();
     }

@@ -1,0 +1,250 @@
+/**
+ * User use cases, scoped by tenant. A new password is checked against the tenant's policy and
+ * hashed with the tenant's scheme; an imported hash is kept as it is (its scheme must be one
+ * we verify), so users migrate without a reset.
+ */
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { type StoredPassword, PASSWORD_SCHEMES, hashPassword, isKnownScheme } from '../../crypto/passwords/index.js';
+import { isUniqueViolation } from '../../storage/executor.js';
+import { userStore } from '../../storage/users.js';
+import { type FieldProblem, NotFound, ValidationFailed, problem } from '../errors.js';
+import { checkPasswordRules, historyDepth, reusesPrevious } from '../passwords/policy.js';
+import type { Tenant } from '../tenants/settings.js';
+import type { User, UserPage, UserQuery } from './user.js';
+
+export interface ImportedPassword {
+  scheme: string;
+  factor?: number;
+  salt?: string | null;
+  hash: string;
+}
+
+export interface UserInput {
+  id?: string;
+  username?: string | null;
+  email?: string | null;
+  disabled?: boolean;
+  verified?: boolean;
+  locale?: string | null;
+  roles?: string[];
+  externalId?: string | null;
+  data?: Record<string, unknown>;
+  /** A new plain-text password: checked against the policy, then hashed. */
+  password?: string;
+  /** Or a hash from another system. */
+  importedPassword?: ImportedPassword;
+  passwordChangeRequired?: boolean;
+  createdAt?: number;
+}
+
+export interface BatchResult {
+  created: number;
+  failedUsernames: string[];
+  duplicateUsernames: string[];
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export class UserService {
+  constructor(private readonly deps: { db: Kysely<Database>; now: () => number }) {}
+
+  async get(tenant: Tenant, id: string): Promise<User> {
+    const user = await userStore.find(this.deps.db, tenant.id, id);
+    if (!user) throw new NotFound('user');
+    return user;
+  }
+
+  async getByUsername(tenant: Tenant, username: string): Promise<User> {
+    const user = await userStore.findByUsername(this.deps.db, tenant.id, username);
+    if (!user) throw new NotFound('user');
+    return user;
+  }
+
+  /** Finds a user by email or username, as a login id. */
+  async findByLoginId(tenant: Tenant, loginId: string): Promise<User | undefined> {
+    const db = this.deps.db;
+    if (loginId.includes('@')) return (await userStore.findByEmail(db, tenant.id, loginId)) ?? userStore.findByUsername(db, tenant.id, loginId);
+    return (await userStore.findByUsername(db, tenant.id, loginId)) ?? userStore.findByEmail(db, tenant.id, loginId);
+  }
+
+  async list(tenant: Tenant, query: UserQuery): Promise<UserPage> {
+    const { users, totalCount } = await userStore.list(this.deps.db, tenant.id, query);
+    return { users, totalCount, hasNext: query.offset + users.length < totalCount };
+  }
+
+  async create(tenant: Tenant, input: UserInput): Promise<User> {
+    const user = await this.build(tenant, input);
+    await this.assertFree(tenant, user, true);
+    try {
+      await this.deps.db.transaction().execute(async (trx) => {
+        await userStore.insert(trx, [user]);
+        if (user.password) await userStore.remember(trx, user.id, user.password, user.createdAt, historyDepth(tenant.settings.passwordPolicy));
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) await this.assertFree(tenant, user, true);
+      throw error;
+    }
+    return user;
+  }
+
+  /** PUT: replaces the user's profile; the password changes only when one is given. */
+  async replace(tenant: Tenant, id: string, input: UserInput): Promise<User> {
+    const current = await this.get(tenant, id);
+    if (input.password !== undefined) await this.assertNotReused(tenant, current, input.password);
+    const next = await this.build(tenant, { ...input, id, createdAt: input.createdAt ?? current.createdAt }, current);
+    await this.assertFree(tenant, next);
+    try {
+      await this.deps.db.transaction().execute(async (trx) => {
+        await userStore.update(trx, next);
+        if (next.password && next.password !== current.password) {
+          await userStore.remember(trx, next.id, next.password, next.updatedAt, historyDepth(tenant.settings.passwordPolicy));
+        }
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) await this.assertFree(tenant, next);
+      throw error;
+    }
+    return next;
+  }
+
+  async delete(tenant: Tenant, id: string): Promise<void> {
+    if ((await userStore.delete(this.deps.db, tenant.id, [id])) === 0) throw new NotFound('user');
+  }
+
+  async deleteMany(tenant: Tenant, ids: string[]): Promise<number> {
+    return this.deps.db.transaction().execute((trx) => userStore.delete(trx, tenant.id, [...new Set(ids)]));
+  }
+
+  /**
+   * Creates many users in one transaction: the valid ones all, or — on a database error — none.
+   * Usernames already taken (in the tenant or earlier in the batch) are reported as duplicates;
+   * users that fail validation are reported as failed.
+   */
+  async createMany(tenant: Tenant, inputs: UserInput[]): Promise<BatchResult> {
+    const failed: string[] = [];
+    const duplicates: string[] = [];
+    const built: User[] = [];
+    for (const input of inputs) {
+      try {
+        built.push(await this.build(tenant, input));
+      } catch (error) {
+        if (!(error instanceof ValidationFailed)) throw error;
+        failed.push(input.username ?? input.email ?? input.id ?? '');
+      }
+    }
+    const taken = await userStore.taken(this.deps.db, tenant.id, built.flatMap((u) => (u.username ? [u.username.toLowerCase()] : [])), built.flatMap((u) => (u.email ? [u.email.toLowerCase()] : [])));
+    const seenNames = new Set<string>();
+    const seenEmails = new Set<string>();
+    const seenIds = new Set<string>();
+    const fresh: User[] = [];
+    for (const user of built) {
+      const name = user.username?.toLowerCase();
+      const email = user.email?.toLowerCase();
+      if ((name && (taken.usernames.has(name) || seenNames.has(name))) || (email && (taken.emails.has(email) || seenEmails.has(email))) || seenIds.has(user.id)) {
+        duplicates.push(user.username ?? user.email ?? user.id);
+        continue;
+      }
+      if (name) seenNames.add(name);
+      if (email) seenEmails.add(email);
+      seenIds.add(user.id);
+      fresh.push(user);
+    }
+    const existingIds = await this.existingIds(fresh.map((u) => u.id));
+    const toInsert = fresh.filter((u) => {
+      if (!existingIds.has(u.id)) return true;
+      duplicates.push(u.username ?? u.email ?? u.id);
+      return false;
+    });
+    await this.deps.db.transaction().execute(async (trx) => {
+      await userStore.insert(trx, toInsert);
+    });
+    return { created: toInsert.length, failedUsernames: failed, duplicateUsernames: duplicates };
+  }
+
+  private async existingIds(ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.deps.db.selectFrom('users').select('id').where('id', 'in', ids.slice(i, i + 500)).execute();
+      rows.forEach((r) => found.add(r.id));
+    }
+    return found;
+  }
+
+  /** Validates the input and builds the user (hashing a new password). Does not touch storage. */
+  private async build(tenant: Tenant, input: UserInput, current?: User): Promise<User> {
+    const problems: FieldProblem[] = [];
+    const username = input.username?.trim() || null;
+    const email = input.email?.trim() || null;
+    if (!username && !email) problems.push(problem('username', 'blank', 'A user needs a username or an email.'));
+    if (email && !EMAIL.test(email)) problems.push(problem('email', 'invalid', 'The email address is not valid.'));
+    let password: StoredPassword | null = current?.password ?? null;
+    let passwordChangedAt = current?.passwordChangedAt ?? null;
+    const now = this.deps.now();
+    if (input.password !== undefined && input.importedPassword !== undefined) {
+      problems.push(problem('password', 'invalid', 'Give a password or an imported hash, not both.'));
+    } else if (input.password !== undefined) {
+      const violations = checkPasswordRules(input.password, tenant.settings.passwordPolicy);
+      for (const v of violations) problems.push(problem('password', 'invalid', v.message));
+    } else if (input.importedPassword) {
+      const imported = input.importedPassword;
+      if (!isKnownScheme(imported.scheme)) problems.push(problem('encryption_scheme', 'invalid', `Unknown password scheme "${imported.scheme}".`));
+      else if (!imported.hash) problems.push(problem('hash', 'blank', 'The imported hash is required.'));
+      else {
+        password = { scheme: imported.scheme, factor: imported.factor ?? PASSWORD_SCHEMES[imported.scheme].defaultFactor, salt: imported.salt ?? null, hash: imported.hash };
+        passwordChangedAt = now;
+      }
+    }
+    if (problems.length) throw new ValidationFailed(problems);
+    if (input.password !== undefined) {
+      const { scheme, factor } = tenant.settings.passwordHashing;
+      password = await hashPassword(input.password, scheme, factor);
+      passwordChangedAt = now;
+    }
+    return {
+      id: input.id ?? current?.id ?? crypto.randomUUID(),
+      tenantId: tenant.id,
+      username,
+      email,
+      disabled: input.disabled ?? false,
+      verified: input.verified ?? false,
+      locale: input.locale ?? null,
+      roles: input.roles ?? [],
+      externalId: input.externalId ?? null,
+      data: input.data ?? current?.data ?? {},
+      password,
+      passwordChangedAt,
+      passwordChangeRequired: input.passwordChangeRequired ?? current?.passwordChangeRequired ?? false,
+      createdAt: input.createdAt ?? current?.createdAt ?? now,
+      updatedAt: now,
+    };
+  }
+
+  /** FusionAuth rememberPreviousPasswords / PlusAuth history: a new password may not repeat them. */
+  private async assertNotReused(tenant: Tenant, user: User, password: string): Promise<void> {
+    const depth = historyDepth(tenant.settings.passwordPolicy);
+    if (depth === 0) return;
+    const previous = await userStore.passwordHistory(this.deps.db, user.id, depth);
+    if (await reusesPrevious(password, previous)) {
+      throw new ValidationFailed([problem('password', 'invalid', `The password must differ from the last ${depth} password(s).`)]);
+    }
+  }
+
+  /** Username, email and id must be free (ids are global, names per tenant). */
+  private async assertFree(tenant: Tenant, user: User, creating = false): Promise<void> {
+    const db = this.deps.db;
+    const problems: FieldProblem[] = [];
+    if (user.username) {
+      const other = await userStore.findByUsername(db, tenant.id, user.username);
+      if (other && other.id !== user.id) problems.push(problem('username', 'duplicate', 'This username is already taken in the tenant.'));
+    }
+    if (user.email) {
+      const other = await userStore.findByEmail(db, tenant.id, user.email);
+      if (other && other.id !== user.id) problems.push(problem('email', 'duplicate', 'This email is already used in the tenant.'));
+    }
+    const sameIdHere = creating ? undefined : await userStore.find(db, tenant.id, user.id);
+    if (!sameIdHere && (await userStore.idExists(db, user.id))) problems.push(problem('user_id', 'duplicate', 'This user id is already taken.'));
+    if (problems.length) throw new ValidationFailed(problems);
+  }
+}
