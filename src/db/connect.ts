@@ -36,6 +36,10 @@ function openSqlite(url: string): Kysely<Database> {
 
 function openPostgres(url: string): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client can be cut off (server restart, failover, admin termination — or a client
+  // still closing when the pool has ended). Without a listener pg raises that as an uncaught
+  // exception and the process dies; with one, the pool simply drops the client.
+  pool.on('error', () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -17,6 +17,7 @@ import { faErrors } from '../dialects/fusionauth/errors.js';
 import { registerKeyRoutes } from '../dialects/fusionauth/key-routes.js';
 import { registerPasswordRulesRoute, registerTenantRoutes } from '../dialects/fusionauth/tenant-routes.js';
 import { validatorCompiler } from './ajv.js';
+import { BodyRefused, registerJsonBodyParser } from './json-body.js';
 
 export interface AppDeps {
   tenants: TenantService;
@@ -34,6 +35,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const common = { bodyLimit: deps.bodyLimit, trustProxy: false, return503OnClosing: true, forceCloseConnections: 'idle' as const };
   const app = (deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: false })) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
+  registerJsonBodyParser(app);
 
   // One rendering point for framework-level failures (bad JSON, oversized or unsupported bodies).
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -42,7 +44,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       request.log.error({ err: error }, 'unhandled error');
       return reply.code(500).send();
     }
-    const code = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? '[invalidJSON]' : `[${error.code ?? 'invalid'}]`;
+    const code =
+      error instanceof BodyRefused ? error.code : error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? '[invalidJSON]' : `[${error.code ?? 'invalid'}]`;
     return reply.code(status).send(faErrors([], [{ code, message: error.message }]));
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send());

@@ -20,7 +20,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OPAQUE = new Set(['data', 'events', 'properties']);
 const validateTenant = compile<FaTenant>(FaTenantSchema);
 
-const mapField = (path: string) => (path.startsWith('tenant.') || path === 'sourceTenantId' || path === 'tenantId' ? path : faFieldFor(path));
+/** Fields of the request envelope keep their names; core paths become FusionAuth tenant paths. */
+const REQUEST_FIELDS = new Set(['tenant', 'sourceTenantId', 'tenantId', 'webhookIds', 'eventInfo', 'request']);
+const mapField = (path: string) => (REQUEST_FIELDS.has(path.split(/[.[]/)[0]!) ? path : faFieldFor(path));
 
 function fail(reply: FastifyReply, error: unknown): void {
   if (!sendFaError(reply, error, mapField)) throw error;
