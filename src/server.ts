@@ -11,6 +11,9 @@ import { type BootstrapResult, bootstrap } from './core/bootstrap.js';
 import { KeyService } from './core/keys/key-service.js';
 import { TenantService } from './core/tenants/tenant-service.js';
 import { UserService } from './core/users/user-service.js';
+import { LoginService } from './core/login/login-service.js';
+import { JwtSigner } from './core/tokens/jwt-signer.js';
+import { BlockService } from './core/login/blocks.js';
 import { MasterKey } from './crypto/master-key.js';
 import { type DatabaseHandle, openDatabase } from './db/connect.js';
 import { buildApp } from './http/app.js';
@@ -48,10 +51,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const apiKeys = new ApiKeyService({ db, now });
   const users = new UserService({ db, now });
+  const login = new LoginService({ db, users, now });
+  const signer = new JwtSigner({ keys, now });
+  const blocks = new BlockService({ db, now });
   const bootstrapResult = await bootstrap({ db, tenants, apiKeys, apiKeyValue: config.bootstrapApiKey, now });
   await tenants.resumePendingDeletes();
 
-  const app = await buildApp({ tenants, keys, apiKeys, users, ready: database.ping, logger, bodyLimit: config.bodyLimit, version });
+  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, ready: database.ping, logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -2,6 +2,7 @@
  * Configuration, read from the environment in one place and validated at start.
  * Every default is documented here and in the README's "Configuration" table.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export interface Config {
@@ -23,6 +24,11 @@ export interface Config {
   logLevel: string;
   /** Largest accepted request body in bytes (1 MiB); larger bodies are answered 413. */
   bodyLimit: number;
+  /**
+   * TRUST_PROXY — comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed.
+   * Empty (default): the client IP is the socket's peer, whatever headers say.
+   */
+  trustProxy: string[];
 }
 
 export class ConfigError extends Error {}
@@ -34,6 +40,17 @@ function parsePort(raw: string | undefined, fallback: number): number {
     throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${raw}"`);
   }
   return port;
+}
+
+function parseTrustProxy(raw: string | undefined): string[] {
+  const entries = (raw ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix] = entry.split('/');
+    if (!isIP(address ?? '') || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) {
+      throw new ConfigError(`TRUST_PROXY entries must be IP addresses or CIDR ranges, got "${entry}"`);
+    }
+  }
+  return entries;
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -63,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKeyFile: path.resolve(env.TESSERA_DATA_DIR || './data', 'master.key'),
     logLevel,
     bodyLimit: 1024 * 1024,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

@@ -97,6 +97,19 @@ export interface PasswordHistoryTable {
   created_at: number;
 }
 
+export interface LoginFailuresTable {
+  tenant_id: string;
+  /** 'user' | 'ip' */
+  kind: string;
+  subject: string;
+  failed_count: number;
+  window_started_at: number;
+  blocked_until: number | null;
+  blocked_at: number | null;
+  /** Blocks so far without a success in between: the next block is initial × 2^block_count. */
+  block_count: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   keys: KeysTable;
@@ -104,6 +117,7 @@ export interface Database {
   system_state: SystemStateTable;
   users: UsersTable;
   password_history: PasswordHistoryTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type { Generated };

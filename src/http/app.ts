@@ -9,8 +9,13 @@ import type { ApiKeyService } from '../core/apikeys/api-key-service.js';
 import type { KeyService } from '../core/keys/key-service.js';
 import type { TenantService } from '../core/tenants/tenant-service.js';
 import type { UserService } from '../core/users/user-service.js';
+import type { LoginService } from '../core/login/login-service.js';
+import type { JwtSigner } from '../core/tokens/jwt-signer.js';
+import { registerLoginRoutes } from '../dialects/fusionauth/login-routes.js';
 import { vaultAuthenticate } from '../dialects/vault/context.js';
 import { registerVaultUserRoutes } from '../dialects/vault/user-routes.js';
+import { registerVaultBlockRoutes } from '../dialects/vault/block-routes.js';
+import type { BlockService } from '../core/login/blocks.js';
 import { faAuthenticate } from '../dialects/fusionauth/auth.js';
 import { registerApiKeyRoutes } from '../dialects/fusionauth/api-key-routes.js';
 import { faErrors } from '../dialects/fusionauth/errors.js';
@@ -24,15 +29,19 @@ export interface AppDeps {
   keys: KeyService;
   apiKeys: ApiKeyService;
   users: UserService;
+  login: LoginService;
+  signer: JwtSigner;
+  blocks: BlockService;
   /** True when the database answers (GET /api/status). */
   ready: () => Promise<boolean>;
   logger: Logger | false;
   bodyLimit: number;
+  trustProxy: string[];
   version: string;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const common = { bodyLimit: deps.bodyLimit, trustProxy: false, return503OnClosing: true, forceCloseConnections: 'idle' as const };
+  const common = { bodyLimit: deps.bodyLimit, trustProxy: deps.trustProxy.length ? deps.trustProxy : false, return503OnClosing: true, forceCloseConnections: 'idle' as const };
   const app = (deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: false })) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   registerJsonBodyParser(app);
@@ -72,10 +81,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerTenantRoutes(api, deps);
     registerKeyRoutes(api, deps);
     registerApiKeyRoutes(api, deps);
+    registerLoginRoutes(api, deps);
   });
   await app.register(async (vault) => {
     vault.addHook('onRequest', vaultAuthenticate(deps));
     registerVaultUserRoutes(vault, deps);
+    registerVaultBlockRoutes(vault, deps);
   });
   return app;
 }

@@ -131,6 +131,16 @@ export const userStore = {
     await db.updateTable('users').set(changes).where('tenant_id', '=', user.tenantId).where('id', '=', user.id).execute();
   },
 
+  /** Replaces only the stored hash (a re-hash: the password itself, and its age, are unchanged). */
+  async setPasswordHash(db: Executor, user: User): Promise<void> {
+    await db
+      .updateTable('users')
+      .set({ password_scheme: user.password?.scheme ?? null, password_factor: user.password?.factor ?? null, password_salt: user.password?.salt ?? null, password_hash: user.password?.hash ?? null })
+      .where('tenant_id', '=', user.tenantId)
+      .where('id', '=', user.id)
+      .execute();
+  },
+
   async delete(db: Executor, tenantId: string, ids: string[]): Promise<number> {
     let deleted = 0;
     for (let i = 0; i < ids.length; i += 500) {

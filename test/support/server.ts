@@ -10,8 +10,18 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import type { Backend, TestDatabase } from './backends.js';
 
+/** The server's clock in tests: real time plus an offset the test can advance. */
+export class TestClock {
+  private offset = 0;
+  readonly now = () => Date.now() + this.offset;
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
 export interface TestServer {
   url: string;
+  clock: TestClock;
   apiKey: string;
   server: RunningServer;
   database: TestDatabase;
@@ -37,12 +47,14 @@ export async function startTestServer(backend: Backend, overrides: Partial<Confi
     logLevel: 'silent',
     ...overrides,
   };
-  let server = await startServer(config, { logger: false });
+  const clock = new TestClock();
+  let server = await startServer(config, { logger: false, now: clock.now });
   const handle: TestServer = {
     get url() {
       return server.url;
     },
     apiKey,
+    clock,
     get server() {
       return server;
     },
@@ -71,7 +83,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Confi
     async restart() {
       const port = Number(new URL(server.url).port);
       await server.stop();
-      server = await startServer({ ...config, port }, { logger: false });
+      server = await startServer({ ...config, port }, { logger: false, now: clock.now });
       // Keep-alive sockets to the old process are dead; a client would reconnect, so do we.
       http.globalAgent.destroy();
     },

@@ -146,12 +146,17 @@ export interface TenantSettings {
     userActionId: string | null;
   };
 
-  /** Per-IP brute-force blocking: PA brute_force and VA ip_attempts_*. */
+  /**
+   * Per-IP brute-force blocking: PA brute_force and VA ip_attempts_*. Blocks follow the same
+   * first/longest scheme as user lockout (PlusAuth's fixed block_duration sets both).
+   */
   ipBruteForce: {
     enabled: boolean;
     maxAttempts: number;
     windowSeconds: number;
-    blockSeconds: number;
+    initialBlockSeconds: number;
+    maxBlockSeconds: number;
+    /** IPs and CIDR ranges never counted or blocked. */
     whiteList: string[];
     notify: boolean;
   };
@@ -324,7 +329,9 @@ export function defaultTenantSettings(input: { issuer: string; accessTokenKeyId:
       notifyUser: true,
       userActionId: null,
     },
-    ipBruteForce: { enabled: true, maxAttempts: 10, windowSeconds: 7776000, blockSeconds: 630720000, whiteList: [], notify: true },
+    // Off by default: FusionAuth (which creates tenants) has no IP blocking, and PlusAuth's numbers —
+    // kept for when it is switched on — block an address (a whole office behind NAT) for 20 years.
+    ipBruteForce: { enabled: false, maxAttempts: 10, windowSeconds: 7776000, initialBlockSeconds: 630720000, maxBlockSeconds: 630720000, whiteList: [], notify: true },
     passwordPolicy: {
       minLength: 8,
       maxLength: 256,

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { DatabaseKind } from '../connect.js';
 import * as m001 from './001_initial.js';
 import * as m002 from './002_users.js';
+import * as m003 from './003_login_failures.js';
 
 /** Migrations are compiled in (no directory scanning), so `dist/` runs anywhere. */
 export function migrationProvider(kind: DatabaseKind): MigrationProvider {
@@ -10,6 +11,7 @@ export function migrationProvider(kind: DatabaseKind): MigrationProvider {
       return {
         '001_initial': m001,
         '002_users': { up: m002.up(kind), down: m002.down },
+        '003_login_failures': m003,
       };
     },
   };

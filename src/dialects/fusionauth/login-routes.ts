@@ -1,0 +1,90 @@
+/**
+ * FusionAuth Login API: POST /api/login with FusionAuth's status codes — 200 success (user and
+ * JWT), 404 unknown user or wrong password (one answer for both), 409 locked, 203 password
+ * change required, 212 email not verified; 429 while the client IP is blocked.
+ */
+import { isIP } from 'node:net';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { ValidationFailed } from '../../core/errors.js';
+import type { LoginService } from '../../core/login/login-service.js';
+import type { Tenant } from '../../core/tenants/settings.js';
+import type { TenantService } from '../../core/tenants/tenant-service.js';
+import type { JwtSigner } from '../../core/tokens/jwt-signer.js';
+import { principal } from './auth.js';
+import { faErrors, problemsFromAjv, sendFaError } from './errors.js';
+import { toFaUser } from './user-json.js';
+
+const LoginRequestSchema = Type.Object({
+  loginId: Type.String({ minLength: 1, maxLength: 320 }),
+  password: Type.String({ minLength: 1, maxLength: 4096 }),
+  applicationId: Type.Optional(Type.String({ format: 'uuid' })),
+  ipAddress: Type.Optional(Type.String({ maxLength: 64 })),
+  noJWT: Type.Optional(Type.Boolean()),
+});
+
+interface LoginBody {
+  loginId: string;
+  password: string;
+  ipAddress?: string;
+  noJWT?: boolean;
+}
+
+export interface LoginDeps {
+  tenants: TenantService;
+  login: LoginService;
+  signer: JwtSigner;
+}
+
+/** The tenant a login is for: the header or a tenant-locked key, else the only tenant there is. */
+async function loginTenant(request: FastifyRequest, tenants: TenantService): Promise<Tenant | undefined> {
+  const scoped = principal(request).tenantId;
+  if (scoped) return tenants.get({}, scoped);
+  const all = await tenants.list({});
+  return all.length === 1 ? all[0] : undefined;
+}
+
+export function registerLoginRoutes(app: FastifyInstance, deps: LoginDeps): void {
+  app.post('/api/login', { schema: { body: LoginRequestSchema }, attachValidation: true }, async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      if (request.validationError) {
+        const errors = (request.validationError as { validation?: Parameters<typeof problemsFromAjv>[0] }).validation ?? [];
+        throw new ValidationFailed(problemsFromAjv(errors));
+      }
+      const body = request.body as LoginBody;
+      const tenant = await loginTenant(request, deps.tenants);
+      if (!tenant) {
+        return reply.code(400).send(faErrors([], [{ code: '[TenantIdRequired]', message: 'More than one tenant exists: name one with X-FusionAuth-TenantId.' }]));
+      }
+      // A trusted caller (it holds an API key) may pass the end user's address.
+      const ip = body.ipAddress && isIP(body.ipAddress) ? body.ipAddress : request.ip;
+      const result = await deps.login.login(tenant, { loginId: body.loginId, password: body.password, ip });
+      switch (result.outcome) {
+        case 'invalidCredentials':
+          return reply.code(404).send();
+        case 'userLocked':
+        case 'disabled':
+          return reply.code(409).send();
+        case 'ipBlocked':
+          if (result.until) reply.header('retry-after', Math.max(1, Math.ceil((result.until - Date.now()) / 1000)));
+          return reply.code(429).send();
+        case 'changePasswordRequired':
+          return reply.code(203).send({ changePasswordReason: result.reason, user: toFaUser(result.user) });
+        case 'emailNotVerified':
+          return reply.code(212).send({ user: toFaUser(result.user) });
+        case 'ok': {
+          const user = toFaUser(result.user);
+          if (body.noJWT) return reply.code(200).send({ user });
+          const { token, expiresAt } = await deps.signer.accessToken(tenant, result.user.id, {
+            email: result.user.email ?? undefined,
+            preferred_username: result.user.username ?? undefined,
+            authenticationType: 'PASSWORD',
+          });
+          return reply.code(200).send({ user, token, tokenExpirationInstant: expiresAt });
+        }
+      }
+    } catch (error) {
+      if (!sendFaError(reply, error)) throw error;
+    }
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * Vault blocked lists: GET /tenants/{tenant_id}/blocked-ips and /blocked-users
+ * (`page` ≥ 0, `page_size` 1–500 default 100, `sort_direction` -1|1) → {data, has_next,
+ * total_count}; DELETE …/blocked-ips/{ip} and …/blocked-users/{user_id} lift a block.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { BlockService } from '../../core/login/blocks.js';
+import { tenantOf } from './context.js';
+import { detailsFromAjv, sendVaultError, sendVaultValidation } from './errors.js';
+
+const PageQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 0 })),
+  page_size: Type.Optional(Type.Integer({ exclusiveMinimum: 0, maximum: 500 })),
+  sort_direction: Type.Optional(Type.Integer({ enum: [-1, 1] })),
+});
+type PageQuery = Static<typeof PageQuery>;
+
+function pageOf(query: PageQuery) {
+  const limit = query.page_size ?? 100;
+  return { offset: (query.page ?? 0) * limit, limit, direction: (query.sort_direction ?? -1) === 1 ? ('asc' as const) : ('desc' as const) };
+}
+
+const seconds = (block: { blockedAt: number; blockedUntil: number }) => Math.max(0, Math.round((block.blockedUntil - block.blockedAt) / 1000));
+
+export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: BlockService }): void {
+  const opts = { schema: { querystring: PageQuery }, attachValidation: true };
+
+  app.get<{ Querystring: PageQuery }>('/tenants/:tenant_id/blocked-ips', opts, async (request, reply) => {
+    if (request.validationError) return sendVaultValidation(reply, detailsFromAjv((request.validationError as { validation?: [] }).validation ?? [], 'query'));
+    const tenant = tenantOf(request);
+    const page = pageOf(request.query);
+    const { blocks, total } = await deps.blocks.blockedIps(tenant, page);
+    return reply.send({
+      data: blocks.map((b) => ({ ip: b.subject, tenant_id: tenant.slug, blocked_at: new Date(b.blockedAt).toISOString(), block_time_seconds: seconds(b) })),
+      has_next: page.offset + blocks.length < total,
+      total_count: total,
+    });
+  });
+
+  app.get<{ Querystring: PageQuery }>('/tenants/:tenant_id/blocked-users', opts, async (request, reply) => {
+    if (request.validationError) return sendVaultValidation(reply, detailsFromAjv((request.validationError as { validation?: [] }).validation ?? [], 'query'));
+    const tenant = tenantOf(request);
+    const page = pageOf(request.query);
+    const { blocks, total } = await deps.blocks.blockedUsers(tenant, page);
+    return reply.send({
+      data: blocks.map((b) => ({
+        user_id: b.subject,
+        username: b.user?.username ?? null,
+        email: b.user?.email ?? null,
+        tenant_id: tenant.slug,
+        blocked_at: new Date(b.blockedAt).toISOString(),
+        block_time_seconds: seconds(b),
+      })),
+      has_next: page.offset + blocks.length < total,
+      total_count: total,
+    });
+  });
+
+  app.delete<{ Params: { ip: string } }>('/tenants/:tenant_id/blocked-ips/:ip', async (request, reply) => {
+    try {
+      await deps.blocks.unblock(tenantOf(request), 'ip', request.params.ip);
+      return reply.code(204).send();
+    } catch (error) {
+      if (!sendVaultError(reply, error)) throw error;
+    }
+  });
+
+  app.delete<{ Params: { user_id: string } }>('/tenants/:tenant_id/blocked-users/:user_id', async (request, reply) => {
+    try {
+      await deps.blocks.unblock(tenantOf(request), 'user', request.params.user_id);
+      return reply.code(204).send();
+    } catch (error) {
+      if (!sendVaultError(reply, error)) throw error;
+    }
+  });
+}

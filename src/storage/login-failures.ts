@@ -1,0 +1,119 @@
+/**
+ * Failure counters and blocks (table login_failures). The counter only moves through single
+ * conditional UPDATEs: a reservation succeeds only while the subject is not blocked and has
+ * attempts left, so N parallel guesses against a limit of L verify at most L passwords.
+ */
+import type { LockoutLimits } from '../core/login/lockout.js';
+import { blockSeconds } from '../core/login/lockout.js';
+import type { Executor } from './executor.js';
+
+export type FailureKind = 'user' | 'ip';
+
+export interface FailureKey {
+  tenantId: string;
+  kind: FailureKind;
+  subject: string;
+}
+
+export type Reservation = { allowed: true; count: number } | { allowed: false; blockedUntil: number | null };
+
+export interface BlockedEntry {
+  subject: string;
+  blockedAt: number;
+  blockedUntil: number;
+}
+
+function whereKey<Q extends { where: (...args: any[]) => Q }>(query: Q, key: FailureKey): Q {
+  return query.where('tenant_id', '=', key.tenantId).where('kind', '=', key.kind).where('subject', '=', key.subject);
+}
+
+export const loginFailureStore = {
+  /** Counts this attempt before its password is checked; refused while blocked or out of attempts. */
+  async reserve(db: Executor, key: FailureKey, limits: LockoutLimits, now: number): Promise<Reservation> {
+    const windowStart = now - limits.windowSeconds * 1000;
+    await db
+      .insertInto('login_failures')
+      .values({ tenant_id: key.tenantId, kind: key.kind, subject: key.subject, failed_count: 0, window_started_at: now, blocked_until: null, blocked_at: null, block_count: 0 })
+      .onConflict((oc) => oc.columns(['tenant_id', 'kind', 'subject']).doNothing())
+      .execute();
+    const row = await whereKey(
+      db.updateTable('login_failures').set((eb) => ({
+        failed_count: eb.case().when('window_started_at', '<=', windowStart).then(1).else(eb('failed_count', '+', 1)).end(),
+        window_started_at: eb.case().when('window_started_at', '<=', windowStart).then(now).else(eb.ref('window_started_at')).end(),
+      })),
+      key,
+    )
+      .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<=', now)]))
+      .where((eb) => eb.or([eb('window_started_at', '<=', windowStart), eb('failed_count', '<', limits.maxAttempts)]))
+      .returning('failed_count')
+      .executeTakeFirst();
+    if (row) return { allowed: true, count: Number(row.failed_count) };
+    const state = await whereKey(db.selectFrom('login_failures').select('blocked_until'), key).executeTakeFirst();
+    const until = state?.blocked_until === null || state?.blocked_until === undefined ? null : Number(state.blocked_until);
+    return { allowed: false, blockedUntil: until !== null && until > now ? until : null };
+  },
+
+  /**
+   * The reserved attempt failed. When it was the last one allowed, block the subject.
+   * Returns the block's end, or null when no block began.
+   */
+  async failed(db: Executor, key: FailureKey, count: number, limits: LockoutLimits, now: number): Promise<number | null> {
+    if (count < limits.maxAttempts) return null;
+    const state = await whereKey(db.selectFrom('login_failures').select('block_count'), key).executeTakeFirst();
+    if (!state) return null;
+    const until = now + blockSeconds(limits, Number(state.block_count)) * 1000;
+    const result = await whereKey(
+      db.updateTable('login_failures').set({ blocked_until: until, blocked_at: now, block_count: Number(state.block_count) + 1, failed_count: 0, window_started_at: now }),
+      key,
+    )
+      .where('block_count', '=', state.block_count)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0 ? until : null;
+  },
+
+  /** The reserved attempt succeeded: give the attempt back (or clear the count) and end the doubling. */
+  async succeeded(db: Executor, key: FailureKey, resetCount: boolean): Promise<void> {
+    await whereKey(
+      db.updateTable('login_failures').set((eb) => ({
+        failed_count: resetCount ? 0 : eb.case().when('failed_count', '>', 0).then(eb('failed_count', '-', 1)).else(0).end(),
+        block_count: 0,
+      })),
+      key,
+    ).execute();
+  },
+
+  async blockedUntil(db: Executor, key: FailureKey, now: number): Promise<number | null> {
+    const row = await whereKey(db.selectFrom('login_failures').select('blocked_until'), key).where('blocked_until', '>', now).executeTakeFirst();
+    return row?.blocked_until == null ? null : Number(row.blocked_until);
+  },
+
+  async listBlocked(
+    db: Executor,
+    tenantId: string,
+    kind: FailureKind,
+    now: number,
+    page: { offset: number; limit: number; direction: 'asc' | 'desc' },
+  ): Promise<{ entries: BlockedEntry[]; total: number }> {
+    const base = db.selectFrom('login_failures').where('tenant_id', '=', tenantId).where('kind', '=', kind).where('blocked_until', '>', now);
+    const rows = await base
+      .select(['subject', 'blocked_at', 'blocked_until'])
+      .orderBy('blocked_at', page.direction)
+      .orderBy('subject', page.direction)
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return {
+      entries: rows.map((r) => ({ subject: r.subject, blockedAt: Number(r.blocked_at ?? now), blockedUntil: Number(r.blocked_until) })),
+      total: Number(total.n),
+    };
+  },
+
+  /** Lifts a block and clears the count; false when the subject was not blocked. */
+  async unblock(db: Executor, key: FailureKey, now: number): Promise<boolean> {
+    const result = await whereKey(db.updateTable('login_failures').set({ blocked_until: null, failed_count: 0, block_count: 0 }), key)
+      .where('blocked_until', '>', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  },
+};
