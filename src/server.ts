@@ -14,6 +14,11 @@ import { UserService } from './core/users/user-service.js';
 import { LoginService } from './core/login/login-service.js';
 import { JwtSigner } from './core/tokens/jwt-signer.js';
 import { BlockService } from './core/login/blocks.js';
+import { AccountFlows } from './core/account/account-flows.js';
+import { EmailTemplateService } from './core/email/email-template-service.js';
+import { Notifier } from './core/email/notifier.js';
+import { OneTimeIds } from './core/onetime/one-time-ids.js';
+import { type Mailer, SmtpMailer } from './email/mailer.js';
 import { MasterKey } from './crypto/master-key.js';
 import { type DatabaseHandle, openDatabase } from './db/connect.js';
 import { buildApp } from './http/app.js';
@@ -31,6 +36,8 @@ export interface RunningServer {
 
 export interface StartOptions {
   logger?: Logger | false;
+  /** Where mail goes (default: each tenant's SMTP server). */
+  mailer?: Mailer;
   now?: () => number;
 }
 
@@ -54,10 +61,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const login = new LoginService({ db, users, now });
   const signer = new JwtSigner({ keys, now });
   const blocks = new BlockService({ db, now });
+  const mailer: Mailer = options.mailer ?? new SmtpMailer();
+  const emailTemplates = new EmailTemplateService({ db, now });
+  const notifier = new Notifier({ mailer, templates: emailTemplates, now, ...(logger ? { log: logger } : {}) });
+  const account = new AccountFlows({ db, tenants, users, ids: new OneTimeIds({ db, now }), notifier, publicUrl: config.publicUrl, now });
+  // Sign-up and address changes send a verification email when the tenant asks for one.
+  users.hooks.created = (tenant, user) => {
+    if (tenant.settings.email.verifyEmail && !user.verified && user.email) account.sendVerificationLater(tenant, user);
+  };
+  users.hooks.emailChanged = (tenant, user) => account.sendVerificationLater(tenant, user);
+  login.onUserLocked = (tenant, userId, until) => account.notifyLocked(tenant, userId, until);
   const bootstrapResult = await bootstrap({ db, tenants, apiKeys, apiKeyValue: config.bootstrapApiKey, now });
   await tenants.resumePendingDeletes();
 
-  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, ready: database.ping, logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version });
+  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, account, emailTemplates, ready: database.ping, logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -75,6 +92,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       stopping ??= (async () => {
         await app.close();
         await tenants.settle();
+        await notifier.settle();
+        mailer.close();
         await database.close();
       })();
       return stopping;

@@ -20,6 +20,8 @@ export interface FieldProblem {
   field: string;
   kind: ProblemKind;
   message: string;
+  /** Which password rule was broken, when one was (dialects with per-rule codes use it). */
+  rule?: string;
 }
 
 export interface GeneralProblem {

@@ -110,6 +110,30 @@ export interface LoginFailuresTable {
   block_count: number;
 }
 
+export interface OneTimeIdsTable {
+  /** SHA-256 (hex) of the id: the id itself is only ever in the email or the API response. */
+  id_hash: string;
+  tenant_id: string;
+  user_id: string;
+  /** changePassword | emailVerification | setupPassword */
+  purpose: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface EmailTemplatesTable {
+  id: string;
+  name: string;
+  default_subject: string;
+  default_text_template: string;
+  default_html_template: string;
+  from_email: string | null;
+  default_from_name: string | null;
+  insert_instant: number;
+  last_update_instant: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   keys: KeysTable;
@@ -118,6 +142,8 @@ export interface Database {
   users: UsersTable;
   password_history: PasswordHistoryTable;
   login_failures: LoginFailuresTable;
+  one_time_ids: OneTimeIdsTable;
+  email_templates: EmailTemplatesTable;
 }
 
 export type { Generated };

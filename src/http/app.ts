@@ -16,6 +16,10 @@ import { vaultAuthenticate } from '../dialects/vault/context.js';
 import { registerVaultUserRoutes } from '../dialects/vault/user-routes.js';
 import { registerVaultBlockRoutes } from '../dialects/vault/block-routes.js';
 import type { BlockService } from '../core/login/blocks.js';
+import type { AccountFlows } from '../core/account/account-flows.js';
+import type { EmailTemplateService } from '../core/email/email-template-service.js';
+import { registerAccountRoutes, registerAnonymousAccountRoutes } from '../dialects/fusionauth/account-routes.js';
+import { registerEmailTemplateRoutes } from '../dialects/fusionauth/email-template-routes.js';
 import { faAuthenticate } from '../dialects/fusionauth/auth.js';
 import { registerApiKeyRoutes } from '../dialects/fusionauth/api-key-routes.js';
 import { faErrors } from '../dialects/fusionauth/errors.js';
@@ -32,6 +36,8 @@ export interface AppDeps {
   login: LoginService;
   signer: JwtSigner;
   blocks: BlockService;
+  account: AccountFlows;
+  emailTemplates: EmailTemplateService;
   /** True when the database answers (GET /api/status). */
   ready: () => Promise<boolean>;
   logger: Logger | false;
@@ -75,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerPasswordRulesRoute(app, deps);
+  registerAnonymousAccountRoutes(app, deps);
   await app.register(async (api) => {
     // onRequest: an unauthenticated caller is refused before its body is even read.
     api.addHook('onRequest', faAuthenticate(deps));
@@ -82,6 +89,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerKeyRoutes(api, deps);
     registerApiKeyRoutes(api, deps);
     registerLoginRoutes(api, deps);
+    registerAccountRoutes(api, deps);
+    registerEmailTemplateRoutes(api, deps);
   });
   await app.register(async (vault) => {
     vault.addHook('onRequest', vaultAuthenticate(deps));

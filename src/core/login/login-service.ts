@@ -39,6 +39,9 @@ export interface LoginAttempt {
 }
 
 export class LoginService {
+  /** Told when a user's lock begins (the account-locked email). */
+  onUserLocked?: (tenant: Tenant, userId: string, until: number) => void;
+
   constructor(private readonly deps: { db: Kysely<Database>; users: UserService; now: () => number }) {}
 
   async login(tenant: Tenant, attempt: LoginAttempt): Promise<LoginResult> {
@@ -82,7 +85,10 @@ export class LoginService {
       ? await verifyPassword(attempt.password, user.password)
       : await verifyAgainstDummy(attempt.password, hashing.scheme, hashing.factor);
     if (!matches) {
-      if (userRules.enabled) await loginFailureStore.failed(db, userKey, userCount, userRules, now());
+      if (userRules.enabled) {
+        const lockedUntil = await loginFailureStore.failed(db, userKey, userCount, userRules, now());
+        if (lockedUntil !== null && settings.userLockout.notifyUser) this.onUserLocked?.(tenant, user.id, lockedUntil);
+      }
       await ipFailed();
       return { outcome: 'invalidCredentials' };
     }

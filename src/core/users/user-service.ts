@@ -47,7 +47,15 @@ export interface BatchResult {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** What other parts want to hear about (wired after construction: the email flows, say). */
+export interface UserHooks {
+  created?(tenant: Tenant, user: User): void;
+  emailChanged?(tenant: Tenant, user: User): void;
+}
+
 export class UserService {
+  readonly hooks: UserHooks = {};
+
   constructor(private readonly deps: { db: Kysely<Database>; now: () => number }) {}
 
   async get(tenant: Tenant, id: string): Promise<User> {
@@ -86,6 +94,7 @@ export class UserService {
       if (isUniqueViolation(error)) await this.assertFree(tenant, user, true);
       throw error;
     }
+    this.hooks.created?.(tenant, user);
     return user;
   }
 
@@ -93,7 +102,10 @@ export class UserService {
   async replace(tenant: Tenant, id: string, input: UserInput): Promise<User> {
     const current = await this.get(tenant, id);
     if (input.password !== undefined) await this.assertNotReused(tenant, current, input.password);
-    const next = await this.build(tenant, { ...input, id, createdAt: input.createdAt ?? current.createdAt }, current);
+    let next = await this.build(tenant, { ...input, id, createdAt: input.createdAt ?? current.createdAt }, current);
+    const emailChanged = (next.email ?? '').toLowerCase() !== (current.email ?? '').toLowerCase();
+    // verifyEmailWhenChanged: a new address is unverified until its owner proves it.
+    if (emailChanged && next.email && tenant.settings.email.verifyEmailWhenChanged && input.verified === undefined) next = { ...next, verified: false };
     await this.assertFree(tenant, next);
     try {
       await this.deps.db.transaction().execute(async (trx) => {
@@ -106,6 +118,39 @@ export class UserService {
       if (isUniqueViolation(error)) await this.assertFree(tenant, next);
       throw error;
     }
+    if (emailChanged && next.email && !next.verified && tenant.settings.email.verifyEmailWhenChanged) this.hooks.emailChanged?.(tenant, next);
+    return next;
+  }
+
+  /**
+   * A password change by its owner (reset link, change-password id): the tenant's rules and
+   * history apply; afterwards no change is required any more.
+   */
+  async setPassword(tenant: Tenant, id: string, password: string): Promise<User> {
+    const current = await this.get(tenant, id);
+    await this.checkNewPassword(tenant, current, password);
+    const now = this.deps.now();
+    const { scheme, factor } = tenant.settings.passwordHashing;
+    const next: User = { ...current, password: await hashPassword(password, scheme, factor), passwordChangedAt: now, passwordChangeRequired: false, updatedAt: now };
+    await this.deps.db.transaction().execute(async (trx) => {
+      await userStore.update(trx, next);
+      await userStore.remember(trx, next.id, next.password!, now, historyDepth(tenant.settings.passwordPolicy));
+    });
+    return next;
+  }
+
+  /** The tenant's rules and the user's history, without changing anything. */
+  async checkNewPassword(tenant: Tenant, user: User, password: string): Promise<void> {
+    const violations = checkPasswordRules(password, tenant.settings.passwordPolicy);
+    if (violations.length) throw new ValidationFailed(violations.map((v) => ({ ...problem('password', 'invalid', v.message), rule: v.rule })));
+    await this.assertNotReused(tenant, user, password);
+  }
+
+  /** Marks the email address verified (the owner proved it). */
+  async markVerified(tenant: Tenant, id: string): Promise<User> {
+    const current = await this.get(tenant, id);
+    const next = { ...current, verified: true, updatedAt: this.deps.now() };
+    await userStore.update(this.deps.db, next);
     return next;
   }
 
@@ -186,7 +231,7 @@ export class UserService {
       problems.push(problem('password', 'invalid', 'Give a password or an imported hash, not both.'));
     } else if (input.password !== undefined) {
       const violations = checkPasswordRules(input.password, tenant.settings.passwordPolicy);
-      for (const v of violations) problems.push(problem('password', 'invalid', v.message));
+      for (const v of violations) problems.push({ ...problem('password', 'invalid', v.message), rule: v.rule });
     } else if (input.importedPassword) {
       const imported = input.importedPassword;
       if (!isKnownScheme(imported.scheme)) problems.push(problem('encryption_scheme', 'invalid', `Unknown password scheme "${imported.scheme}".`));
@@ -227,7 +272,7 @@ export class UserService {
     if (depth === 0) return;
     const previous = await userStore.passwordHistory(this.deps.db, user.id, depth);
     if (await reusesPrevious(password, previous)) {
-      throw new ValidationFailed([problem('password', 'invalid', `The password must differ from the last ${depth} password(s).`)]);
+      throw new ValidationFailed([{ ...problem('password', 'invalid', `The password must differ from the last ${depth} password(s).`), rule: 'previous' }]);
     }
   }
 

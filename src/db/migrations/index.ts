@@ -3,6 +3,7 @@ import type { DatabaseKind } from '../connect.js';
 import * as m001 from './001_initial.js';
 import * as m002 from './002_users.js';
 import * as m003 from './003_login_failures.js';
+import * as m004 from './004_one_time_ids_and_templates.js';
 
 /** Migrations are compiled in (no directory scanning), so `dist/` runs anywhere. */
 export function migrationProvider(kind: DatabaseKind): MigrationProvider {
@@ -12,6 +13,7 @@ export function migrationProvider(kind: DatabaseKind): MigrationProvider {
         '001_initial': m001,
         '002_users': { up: m002.up(kind), down: m002.down },
         '003_login_failures': m003,
+        '004_one_time_ids_and_templates': m004,
       };
     },
   };

@@ -16,11 +16,28 @@ export interface FaErrors {
   generalErrors?: FaError[];
 }
 
-export function faErrors(problems: Array<{ field: string; kind: ProblemKind; message: string }>, general: GeneralProblem[] = []): FaErrors {
+/** FusionAuth's per-rule codes for a refused password. */
+const PASSWORD_RULE_CODES: Record<string, string> = {
+  minLength: 'tooShort',
+  maxLength: 'tooLong',
+  upperCase: 'singleCase',
+  lowerCase: 'singleCase',
+  number: 'requireNumber',
+  nonAlpha: 'onlyAlpha',
+  customChars: 'requireCustomCharacter',
+  breached: 'breachedCommonPassword',
+  previous: 'previouslyUsed',
+  minimumAge: 'tooYoung',
+};
+
+export function faErrors(problems: Array<{ field: string; kind: ProblemKind; message: string; rule?: string | undefined }>, general: GeneralProblem[] = []): FaErrors {
   const body: FaErrors = {};
   for (const p of problems) {
     body.fieldErrors ??= {};
-    (body.fieldErrors[p.field] ??= []).push({ code: `[${p.kind}]${p.field}`, message: p.message });
+    const kind = (p.rule && PASSWORD_RULE_CODES[p.rule]) ?? p.kind;
+    const list = (body.fieldErrors[p.field] ??= []);
+    const code = `[${kind}]${p.field}`;
+    if (!list.some((e) => e.code === code)) list.push({ code, message: p.message });
   }
   if (general.length) body.generalErrors = general.map((g) => ({ code: g.code, message: g.message }));
   return body;

@@ -8,10 +8,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ValidationFailed } from '../../core/errors.js';
 import type { LoginService } from '../../core/login/login-service.js';
-import type { Tenant } from '../../core/tenants/settings.js';
 import type { TenantService } from '../../core/tenants/tenant-service.js';
 import type { JwtSigner } from '../../core/tokens/jwt-signer.js';
-import { principal } from './auth.js';
+import { TENANT_REQUIRED, requestTenant } from './tenant-context.js';
+import type { AccountFlows } from '../../core/account/account-flows.js';
 import { faErrors, problemsFromAjv, sendFaError } from './errors.js';
 import { toFaUser } from './user-json.js';
 
@@ -34,14 +34,7 @@ export interface LoginDeps {
   tenants: TenantService;
   login: LoginService;
   signer: JwtSigner;
-}
-
-/** The tenant a login is for: the header or a tenant-locked key, else the only tenant there is. */
-async function loginTenant(request: FastifyRequest, tenants: TenantService): Promise<Tenant | undefined> {
-  const scoped = principal(request).tenantId;
-  if (scoped) return tenants.get({}, scoped);
-  const all = await tenants.list({});
-  return all.length === 1 ? all[0] : undefined;
+  account: AccountFlows;
 }
 
 export function registerLoginRoutes(app: FastifyInstance, deps: LoginDeps): void {
@@ -52,10 +45,8 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginDeps): void
         throw new ValidationFailed(problemsFromAjv(errors));
       }
       const body = request.body as LoginBody;
-      const tenant = await loginTenant(request, deps.tenants);
-      if (!tenant) {
-        return reply.code(400).send(faErrors([], [{ code: '[TenantIdRequired]', message: 'More than one tenant exists: name one with X-FusionAuth-TenantId.' }]));
-      }
+      const tenant = await requestTenant(request, deps.tenants);
+      if (!tenant) return reply.code(400).send(faErrors([], [TENANT_REQUIRED]));
       // A trusted caller (it holds an API key) may pass the end user's address.
       const ip = body.ipAddress && isIP(body.ipAddress) ? body.ipAddress : request.ip;
       const result = await deps.login.login(tenant, { loginId: body.loginId, password: body.password, ip });
@@ -69,7 +60,11 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginDeps): void
           if (result.until) reply.header('retry-after', Math.max(1, Math.ceil((result.until - Date.now()) / 1000)));
           return reply.code(429).send();
         case 'changePasswordRequired':
-          return reply.code(203).send({ changePasswordReason: result.reason, user: toFaUser(result.user) });
+          return reply.code(203).send({
+            changePasswordId: await deps.account.changePasswordIdFor(tenant, result.user),
+            changePasswordReason: result.reason,
+            user: toFaUser(result.user),
+          });
         case 'emailNotVerified':
           return reply.code(212).send({ user: toFaUser(result.user) });
         case 'ok': {

@@ -1,0 +1,84 @@
+/**
+ * A real SMTP server on loopback (the smtp-server package) that keeps what it receives, so
+ * tests read the mail a tenant sends exactly as a user's mail provider would get it.
+ */
+import { type AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export class Mailbox {
+  readonly received: ReceivedMail[] = [];
+  private waiters: Array<() => void> = [];
+  private server!: SMTPServer;
+  port = 0;
+
+  /** `credentials`: require AUTH with these (otherwise AUTH is optional). */
+  static async start(credentials?: { username: string; password: string }): Promise<Mailbox> {
+    const box = new Mailbox();
+    box.server = new SMTPServer({
+      secure: false,
+      disabledCommands: ['STARTTLS'],
+      authOptional: !credentials,
+      logger: false,
+      onAuth(auth, _session, callback) {
+        if (credentials && auth.username === credentials.username && auth.password === credentials.password) return callback(null, { user: auth.username });
+        return callback(new Error('Invalid username or password'));
+      },
+      onData(stream, session, callback) {
+        simpleParser(stream).then(
+          (parsed) => {
+            box.received.push({
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+              subject: parsed.subject ?? '',
+              text: parsed.text ?? '',
+              html: typeof parsed.html === 'string' ? parsed.html : '',
+            });
+            box.waiters.splice(0).forEach((wake) => wake());
+            callback();
+          },
+          (error: Error) => callback(error),
+        );
+      },
+    });
+    await new Promise<void>((resolve) => box.server.listen(0, '127.0.0.1', resolve));
+    box.port = (box.server.server.address() as AddressInfo).port;
+    return box;
+  }
+
+  /** The first message to `to` (received now or within `timeoutMs`), removed from the box. */
+  async take(to: string, timeoutMs = 5000): Promise<ReceivedMail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.received.findIndex((m) => m.to.includes(to));
+      if (index >= 0) return this.received.splice(index, 1)[0]!;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no mail to ${to} within ${timeoutMs} ms (have: ${this.received.map((m) => m.to.join(',')).join('; ')})`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Nothing arrives for `to` within `ms`. */
+  async expectNone(to: string, ms = 500): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    if (this.received.some((m) => m.to.includes(to))) throw new Error(`unexpected mail to ${to}`);
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
