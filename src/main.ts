@@ -1,6 +1,11 @@
 /** `npm start`: read the environment, start, print the first-start API key once, stop on SIGTERM. */
-import { ConfigError, loadConfig } from './config/config.js';
-import { startServer } from './server.js';
+import os from 'node:os';
+
+// Password hashing and key generation run on libuv's thread pool (default 4 threads); size it to
+// the machine before anything uses it, so hashing never queues behind too few threads.
+process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, os.availableParallelism() * 2));
+const { ConfigError, loadConfig } = await import('./config/config.js');
+const { startServer } = await import('./server.js');
 
 async function main(): Promise<void> {
   let config;

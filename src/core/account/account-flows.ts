@@ -10,6 +10,8 @@ import { loginFailureStore } from '../../storage/login-failures.js';
 import { userStore } from '../../storage/users.js';
 import type { Notifier } from '../email/notifier.js';
 import { NotFound, NotPermitted, ValidationFailed, problem } from '../errors.js';
+import { verifyAgainstDummy, verifyPassword } from '../../crypto/passwords/index.js';
+import { tooSoonToChange } from '../passwords/policy.js';
 import type { OneTimeIds } from '../onetime/one-time-ids.js';
 import type { Tenant } from '../tenants/settings.js';
 import type { TenantService } from '../tenants/tenant-service.js';
@@ -65,6 +67,20 @@ export class AccountFlows {
     await this.deps.users.setPassword(tenant, user.id, password);
     await loginFailureStore.unblock(this.deps.db, { tenantId: tenant.id, kind: 'user', subject: user.id }, this.deps.now());
     return this.deps.users.get(tenant, user.id);
+  }
+
+  /**
+   * A signed-in user changes their own password, proving the current one. The minimum password
+   * age applies here (a reset link does not wait: its owner may have been locked out).
+   */
+  async changePasswordWithCurrent(tenant: Tenant, loginId: string, currentPassword: string, password: string): Promise<User> {
+    const user = await this.deps.users.findByLoginId(tenant, loginId);
+    const hashing = tenant.settings.passwordHashing;
+    const proven = user?.password ? await verifyPassword(currentPassword, user.password) : await verifyAgainstDummy(currentPassword, hashing.scheme, hashing.factor);
+    if (!user || !proven) throw new NotFound('user');
+    const tooSoon = tooSoonToChange(tenant.settings.passwordPolicy, user.passwordChangedAt, this.deps.now());
+    if (tooSoon) throw new ValidationFailed([{ ...problem('password', 'invalid', tooSoon.message), rule: tooSoon.rule }]);
+    return this.deps.users.setPassword(tenant, user.id, password);
   }
 
   /** Sends a verification email (sign-up, address change, or on request). */

@@ -20,6 +20,11 @@ const ChangePasswordSchema = Type.Object({
   password: Type.String({ minLength: 1, maxLength: 4096 }),
   currentPassword: Type.Optional(Type.String({ maxLength: 4096 })),
 });
+const ChangeOwnPasswordSchema = Type.Object({
+  loginId: Type.String({ minLength: 1, maxLength: 320 }),
+  currentPassword: Type.String({ minLength: 1, maxLength: 4096 }),
+  password: Type.String({ minLength: 1, maxLength: 4096 }),
+});
 const VerifyEmailSchema = Type.Object({ verificationId: Type.String({ minLength: 1, maxLength: 512 }) });
 
 function rejectInvalid(request: FastifyRequest): void {
@@ -48,6 +53,20 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
       if (!tenant) return reply.code(400).send(faErrors([], [TENANT_REQUIRED]));
       const result = await deps.account.forgotPassword(tenant, body.loginId, body.sendForgotPasswordEmail ?? true);
       return reply.send(result);
+    } catch (error) {
+      return fail(reply, error);
+    }
+  });
+
+  // Change a password by proving the current one (404 when the login or current password is wrong).
+  app.post('/api/user/change-password', { schema: { body: ChangeOwnPasswordSchema }, attachValidation: true }, async (request, reply) => {
+    try {
+      rejectInvalid(request);
+      const body = request.body as { loginId: string; currentPassword: string; password: string };
+      const tenant = await requestTenant(request, deps.tenants);
+      if (!tenant) return reply.code(400).send(faErrors([], [TENANT_REQUIRED]));
+      await deps.account.changePasswordWithCurrent(tenant, body.loginId, body.currentPassword, body.password);
+      return reply.code(200).send({});
     } catch (error) {
       return fail(reply, error);
     }
