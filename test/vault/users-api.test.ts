@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { backends } from '../support/backends.js';
 import { attempt } from '../support/fa.js';
 import { type TestServer, startTestServer } from '../support/server.js';
@@ -186,6 +187,29 @@ for (const backend of backends()) {
       assert.equal(response.body.success_created_count, 10000);
       const list = await t.fetch(`/tenants/${s}/users?limit=1`, { headers: bearer() });
       assert.equal(list.body.total_count, 10000);
+    });
+
+    test('a database error in the middle of a batch writes nothing', async () => {
+      const tenant = await attempt(t.client().createTenant(null as unknown as string, { tenant: { name: `Atomic ${crypto.randomUUID().slice(0, 8)}` } }));
+      const s = new URL(tenant.response.tenant.issuer).pathname.slice(1);
+      const db = t.server.database.db;
+      // A real failure from the database itself, on the 1,900th row of 2,000.
+      if (backend.name === 'sqlite') {
+        await sql`CREATE TRIGGER fail_batch BEFORE INSERT ON users WHEN NEW.username = 'atomic1899' BEGIN SELECT RAISE(ABORT, 'simulated storage failure'); END`.execute(db);
+      } else {
+        await sql`CREATE FUNCTION fail_batch() RETURNS trigger AS $$ BEGIN IF NEW.username = 'atomic1899' THEN RAISE EXCEPTION 'simulated storage failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`.execute(db);
+        await sql`CREATE TRIGGER fail_batch BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION fail_batch()`.execute(db);
+      }
+      try {
+        const users = Array.from({ length: 2000 }, (_, i) => ({ username: `atomic${i}`, email: `atomic${i}@example.com` }));
+        const response = await t.fetch(`/tenants/${s}/users/batch`, { method: 'POST', body: { users }, headers: bearer() });
+        assert.equal(response.status, 500);
+        const list = await t.fetch(`/tenants/${s}/users?limit=1`, { headers: bearer() });
+        assert.equal(list.body.total_count, 0, 'no partial write');
+      } finally {
+        await sql`DROP TRIGGER fail_batch${sql.raw(backend.name === 'postgres' ? ' ON users' : '')}`.execute(db);
+        if (backend.name === 'postgres') await sql`DROP FUNCTION fail_batch()`.execute(db);
+      }
     });
 
     test('batch delete removes only this tenant’s users', async () => {
