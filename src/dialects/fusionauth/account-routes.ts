@@ -3,12 +3,13 @@
  * resend verification. Change-password-by-id and verify-email need no API key (the id is the
  * credential), as in FusionAuth; the others do.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { AccountFlows } from '../../core/account/account-flows.js';
 import { ValidationFailed } from '../../core/errors.js';
 import type { TenantService } from '../../core/tenants/tenant-service.js';
-import { faErrors, problemsFromAjv, sendFaError } from './errors.js';
+import { faErrors, sendFaError } from './errors.js';
+import { rejectInvalidBody } from './request.js';
 import { TENANT_REQUIRED, requestTenant } from './tenant-context.js';
 
 const ForgotPasswordSchema = Type.Object({
@@ -27,13 +28,6 @@ const ChangeOwnPasswordSchema = Type.Object({
 });
 const VerifyEmailSchema = Type.Object({ verificationId: Type.String({ minLength: 1, maxLength: 512 }) });
 
-function rejectInvalid(request: FastifyRequest): void {
-  if (request.validationError) {
-    const errors = (request.validationError as { validation?: Parameters<typeof problemsFromAjv>[0] }).validation ?? [];
-    throw new ValidationFailed(problemsFromAjv(errors));
-  }
-}
-
 function fail(reply: FastifyReply, error: unknown): void {
   if (!sendFaError(reply, error)) throw error;
 }
@@ -47,7 +41,7 @@ export interface AccountRouteDeps {
 export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDeps): void {
   app.post('/api/user/forgot-password', { schema: { body: ForgotPasswordSchema }, attachValidation: true }, async (request, reply) => {
     try {
-      rejectInvalid(request);
+      rejectInvalidBody(request);
       const body = request.body as { loginId: string; sendForgotPasswordEmail?: boolean };
       const tenant = await requestTenant(request, deps.tenants);
       if (!tenant) return reply.code(400).send(faErrors([], [TENANT_REQUIRED]));
@@ -61,7 +55,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
   // Change a password by proving the current one (404 when the login or current password is wrong).
   app.post('/api/user/change-password', { schema: { body: ChangeOwnPasswordSchema }, attachValidation: true }, async (request, reply) => {
     try {
-      rejectInvalid(request);
+      rejectInvalidBody(request);
       const body = request.body as { loginId: string; currentPassword: string; password: string };
       const tenant = await requestTenant(request, deps.tenants);
       if (!tenant) return reply.code(400).send(faErrors([], [TENANT_REQUIRED]));
@@ -92,7 +86,7 @@ export function registerAnonymousAccountRoutes(app: FastifyInstance, deps: Accou
     { schema: { body: ChangePasswordSchema }, attachValidation: true },
     async (request, reply) => {
       try {
-        rejectInvalid(request);
+        rejectInvalidBody(request);
         await deps.account.changePassword(request.params.changePasswordId, (request.body as { password: string }).password);
         return reply.code(200).send({});
       } catch (error) {
@@ -111,7 +105,11 @@ export function registerAnonymousAccountRoutes(app: FastifyInstance, deps: Accou
     }
   };
   app.post('/api/user/verify-email', { schema: { body: VerifyEmailSchema }, attachValidation: true }, async (request, reply) => {
-    if (request.validationError) return fail(reply, new ValidationFailed(problemsFromAjv((request.validationError as { validation?: [] }).validation ?? [])));
+    try {
+      rejectInvalidBody(request);
+    } catch (error) {
+      return fail(reply, error);
+    }
     return verify((request.body as { verificationId: string }).verificationId, reply);
   });
   app.post<{ Params: { verificationId: string } }>('/api/user/verify-email/:verificationId', async (request, reply) => verify(request.params.verificationId, reply));

@@ -6,11 +6,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type ApiKey, type ApiKeyService, type CreatedApiKey } from '../../core/apikeys/api-key-service.js';
 import { NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
-import { isPlainObject } from '../../util/json-merge.js';
 import { principal } from './auth.js';
-import { problemsFromAjv, sendFaError } from './errors.js';
+import { sendFaError } from './errors.js';
+import { isUuid, objectBody } from './request.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 const ApiKeyRequestSchema = Type.Object(
@@ -66,12 +65,7 @@ function assertKeyManager(request: FastifyRequest): void {
 }
 
 function readBody(request: FastifyRequest): NonNullable<ApiKeyBody['apiKey']> {
-  if (request.validationError) {
-    const errors = (request.validationError as { validation?: Parameters<typeof problemsFromAjv>[0] }).validation ?? [];
-    throw new ValidationFailed(problemsFromAjv(errors));
-  }
-  if (!isPlainObject(request.body)) throw new ValidationFailed([], [{ code: '[invalidJSON]', message: 'The request body must be a JSON object.' }]);
-  return (request.body as ApiKeyBody).apiKey ?? {};
+  return objectBody<ApiKeyBody>(request).apiKey ?? {};
 }
 
 function normalise(input: NonNullable<ApiKeyBody['apiKey']>) {
@@ -90,7 +84,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: { apiKeys: ApiK
       assertKeyManager(request);
       const input = readBody(request);
       const id = request.params.apiKeyId ?? input.id;
-      if (id !== undefined && !UUID.test(id)) throw new ValidationFailed([problem('id', 'invalid', 'The API key id must be a UUID.')]);
+      if (id !== undefined && !isUuid(id)) throw new ValidationFailed([problem('id', 'invalid', 'The API key id must be a UUID.')]);
       const created = await deps.apiKeys.create({ ...(id ? { id: id.toLowerCase() } : {}), ...(input.key ? { key: input.key } : {}), ...normalise(input) });
       return reply.send({ apiKey: toFaApiKey(created) });
     } catch (error) {
@@ -110,7 +104,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: { apiKeys: ApiK
   });
 
   app.get<{ Params: { apiKeyId: string } }>('/api/api-key/:apiKeyId', async (request, reply) => {
-    if (!UUID.test(request.params.apiKeyId)) return reply.code(404).send();
+    if (!isUuid(request.params.apiKeyId)) return reply.code(404).send();
     try {
       assertKeyManager(request);
       return reply.send({ apiKey: toFaApiKey(await deps.apiKeys.get(request.params.apiKeyId.toLowerCase())) });
@@ -120,7 +114,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: { apiKeys: ApiK
   });
 
   app.put<{ Params: { apiKeyId: string } }>('/api/api-key/:apiKeyId', opts, async (request, reply) => {
-    if (!UUID.test(request.params.apiKeyId)) return reply.code(404).send();
+    if (!isUuid(request.params.apiKeyId)) return reply.code(404).send();
     try {
       assertKeyManager(request);
       const updated = await deps.apiKeys.update(request.params.apiKeyId.toLowerCase(), normalise(readBody(request)));
@@ -131,7 +125,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: { apiKeys: ApiK
   });
 
   app.delete<{ Params: { apiKeyId: string } }>('/api/api-key/:apiKeyId', async (request, reply) => {
-    if (!UUID.test(request.params.apiKeyId)) return reply.code(404).send();
+    if (!isUuid(request.params.apiKeyId)) return reply.code(404).send();
     try {
       assertKeyManager(request);
       await deps.apiKeys.delete(request.params.apiKeyId.toLowerCase(), principal(request).apiKey.id);

@@ -11,6 +11,7 @@ import type { TenantService } from '../../core/tenants/tenant-service.js';
 import { NotFound } from '../../core/errors.js';
 import { faErrors } from './errors.js';
 import { presentedKey } from '../../http/api-key-auth.js';
+import { isUuid } from './request.js';
 
 export interface FaPrincipal {
   apiKey: ApiKey;
@@ -26,7 +27,6 @@ declare module 'fastify' {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The route's path pattern with parameters cut off, e.g. `/api/tenant/:tenantId` → `/api/tenant`. */
 function endpointOf(request: FastifyRequest): string {
@@ -44,7 +44,7 @@ export function faAuthenticate(deps: { apiKeys: ApiKeyService; tenants: TenantSe
     const header = request.headers['x-fusionauth-tenantid'];
     let tenantId = apiKey.tenantId ?? undefined;
     if (typeof header === 'string' && header.length) {
-      if (!UUID.test(header)) {
+      if (!isUuid(header)) {
         return reply.code(400).send(faErrors([], [{ code: '[invalid]tenantId', message: 'The X-FusionAuth-TenantId header is not a valid tenant Id.' }]));
       }
       if (apiKey.tenantId && apiKey.tenantId !== header.toLowerCase()) return reply.code(401).send();

@@ -9,9 +9,9 @@ import { Type } from 'typebox';
 import type { EmailTemplateInput, EmailTemplateService } from '../../core/email/email-template-service.js';
 import { NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
 import { principal } from './auth.js';
-import { problemsFromAjv, sendFaError } from './errors.js';
+import { sendFaError } from './errors.js';
+import { isUuid, objectBody } from './request.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const EmailTemplateRequestSchema = Type.Object({
   emailTemplate: Type.Object({
@@ -30,8 +30,7 @@ function fail(reply: FastifyReply, error: unknown): void {
 
 function input(request: FastifyRequest): EmailTemplateInput {
   if (principal(request).locked) throw new NotPermitted();
-  if (request.validationError) throw new ValidationFailed(problemsFromAjv((request.validationError as { validation?: [] }).validation ?? []));
-  return (request.body as { emailTemplate: EmailTemplateInput }).emailTemplate;
+  return objectBody<{ emailTemplate: EmailTemplateInput }>(request).emailTemplate;
 }
 
 export function registerEmailTemplateRoutes(app: FastifyInstance, deps: { emailTemplates: EmailTemplateService }): void {
@@ -40,7 +39,7 @@ export function registerEmailTemplateRoutes(app: FastifyInstance, deps: { emailT
     try {
       const body = input(request);
       const id = request.params.id;
-      if (id !== undefined && !UUID.test(id)) throw new ValidationFailed([problem('emailTemplateId', 'invalid', 'The id must be a UUID.')]);
+      if (id !== undefined && !isUuid(id)) throw new ValidationFailed([problem('emailTemplateId', 'invalid', 'The id must be a UUID.')]);
       return reply.send({ emailTemplate: await deps.emailTemplates.create(id?.toLowerCase(), body) });
     } catch (error) {
       return fail(reply, error);
@@ -58,7 +57,7 @@ export function registerEmailTemplateRoutes(app: FastifyInstance, deps: { emailT
     }
   });
   app.get<{ Params: { id: string } }>('/api/email/template/:id', async (request, reply) => {
-    if (!UUID.test(request.params.id)) return reply.code(404).send();
+    if (!isUuid(request.params.id)) return reply.code(404).send();
     try {
       if (principal(request).locked) throw new NotPermitted();
       return reply.send({ emailTemplate: await deps.emailTemplates.get(request.params.id.toLowerCase()) });
@@ -67,7 +66,7 @@ export function registerEmailTemplateRoutes(app: FastifyInstance, deps: { emailT
     }
   });
   app.put<{ Params: { id: string } }>('/api/email/template/:id', opts, async (request, reply) => {
-    if (!UUID.test(request.params.id)) return reply.code(404).send();
+    if (!isUuid(request.params.id)) return reply.code(404).send();
     try {
       return reply.send({ emailTemplate: await deps.emailTemplates.update(request.params.id.toLowerCase(), input(request)) });
     } catch (error) {
@@ -75,7 +74,7 @@ export function registerEmailTemplateRoutes(app: FastifyInstance, deps: { emailT
     }
   });
   app.delete<{ Params: { id: string } }>('/api/email/template/:id', async (request, reply) => {
-    if (!UUID.test(request.params.id)) return reply.code(404).send();
+    if (!isUuid(request.params.id)) return reply.code(404).send();
     try {
       if (principal(request).locked) throw new NotPermitted();
       await deps.emailTemplates.delete(request.params.id.toLowerCase());

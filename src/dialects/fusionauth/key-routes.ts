@@ -7,11 +7,10 @@ import { Type } from 'typebox';
 import { NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
 import { KEY_ALGORITHMS, normaliseAlgorithm } from '../../core/keys/algorithms.js';
 import type { KeyService, SigningKey } from '../../core/keys/key-service.js';
-import { isPlainObject } from '../../util/json-merge.js';
 import { principal } from './auth.js';
-import { problemsFromAjv, sendFaError } from './errors.js';
+import { sendFaError } from './errors.js';
+import { isUuid, objectBody } from './request.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const KeyRequestSchema = Type.Object(
   {
@@ -58,14 +57,9 @@ export function registerKeyRoutes(app: FastifyInstance, deps: { keys: KeyService
   const generate = async (request: FastifyRequest<{ Params: { keyId?: string } }>, reply: FastifyReply) => {
     try {
       assertGlobal(request);
-      if (request.validationError) {
-        const errors = (request.validationError as { validation?: Parameters<typeof problemsFromAjv>[0] }).validation ?? [];
-        throw new ValidationFailed(problemsFromAjv(errors));
-      }
-      if (!isPlainObject(request.body)) throw new ValidationFailed([], [{ code: '[invalidJSON]', message: 'The request body must be a JSON object.' }]);
-      const { key } = request.body as { key: { algorithm: string; name: string; length?: number; issuer?: string; id?: string } };
+      const { key } = objectBody<{ key: { algorithm: string; name: string; length?: number; issuer?: string; id?: string } }>(request);
       const id = request.params.keyId ?? key.id;
-      if (id !== undefined && !UUID.test(id)) throw new ValidationFailed([problem('keyId', 'invalid', 'The key id must be a UUID.')]);
+      if (id !== undefined && !isUuid(id)) throw new ValidationFailed([problem('keyId', 'invalid', 'The key id must be a UUID.')]);
       const generated = await deps.keys.generate({
         ...(id ? { id: id.toLowerCase() } : {}),
         name: key.name,
@@ -92,7 +86,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: { keys: KeyService
   });
 
   app.get<{ Params: { keyId: string } }>('/api/key/:keyId', async (request, reply) => {
-    if (!UUID.test(request.params.keyId)) return reply.code(404).send();
+    if (!isUuid(request.params.keyId)) return reply.code(404).send();
     try {
       assertGlobal(request);
       return reply.send({ key: toFaKey(await deps.keys.get(request.params.keyId.toLowerCase())) });
@@ -102,7 +96,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: { keys: KeyService
   });
 
   app.delete<{ Params: { keyId: string } }>('/api/key/:keyId', async (request, reply) => {
-    if (!UUID.test(request.params.keyId)) return reply.code(404).send();
+    if (!isUuid(request.params.keyId)) return reply.code(404).send();
     try {
       assertGlobal(request);
       await deps.keys.delete(request.params.keyId.toLowerCase());

@@ -6,13 +6,13 @@
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ValidationFailed } from '../../core/errors.js';
 import type { LoginService } from '../../core/login/login-service.js';
 import type { TenantService } from '../../core/tenants/tenant-service.js';
 import type { JwtSigner } from '../../core/tokens/jwt-signer.js';
 import { TENANT_REQUIRED, requestTenant } from './tenant-context.js';
 import type { AccountFlows } from '../../core/account/account-flows.js';
-import { faErrors, problemsFromAjv, sendFaError } from './errors.js';
+import { faErrors, sendFaError } from './errors.js';
+import { objectBody } from './request.js';
 import { toFaUser } from './user-json.js';
 
 const LoginRequestSchema = Type.Object({
@@ -40,11 +40,7 @@ export interface LoginDeps {
 export function registerLoginRoutes(app: FastifyInstance, deps: LoginDeps): void {
   app.post('/api/login', { schema: { body: LoginRequestSchema }, attachValidation: true }, async (request: FastifyRequest, reply: FastifyReply) => {
     try {
-      if (request.validationError) {
-        const errors = (request.validationError as { validation?: Parameters<typeof problemsFromAjv>[0] }).validation ?? [];
-        throw new ValidationFailed(problemsFromAjv(errors));
-      }
-      const body = request.body as LoginBody;
+      const body = objectBody<LoginBody>(request);
       const tenant = await requestTenant(request, deps.tenants);
       if (!tenant) return reply.code(400).send(faErrors([], [TENANT_REQUIRED]));
       // A trusted caller (it holds an API key) may pass the end user's address.

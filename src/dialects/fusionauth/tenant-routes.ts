@@ -12,10 +12,10 @@ import { compile } from '../../http/ajv.js';
 import { fillDefaults, isPlainObject, mergePatch, withoutNulls } from '../../util/json-merge.js';
 import { principal } from './auth.js';
 import { problemsFromAjv, sendFaError } from './errors.js';
+import { isUuid, objectBody } from './request.js';
 import { type FaTenantSettings, applyFaTenant, faFieldFor, faPasswordRules, faView, toFaTenant } from './tenant-mapping.js';
 import { type FaTenant, type FaTenantRequest, FaTenantRequestSchema, FaTenantSchema } from './tenant-schema.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Objects taken whole, never merged with defaults. */
 const OPAQUE = new Set(['data', 'events', 'properties']);
 const validateTenant = compile<FaTenant>(FaTenantSchema);
@@ -41,12 +41,7 @@ function toSettings(input: FaTenant, base: TenantSettings, keys?: { accessTokenK
 }
 
 function requestBody(request: FastifyRequest): FaTenantRequest {
-  if (request.validationError) {
-    const errors = (request.validationError as { validation?: Parameters<typeof problemsFromAjv>[0] }).validation ?? [];
-    throw new ValidationFailed(problemsFromAjv(errors));
-  }
-  if (!isPlainObject(request.body)) throw new ValidationFailed([], [{ code: '[invalidJSON]', message: 'The request body must be a JSON object.' }]);
-  return withoutNulls(request.body, OPAQUE) as FaTenantRequest;
+  return withoutNulls(objectBody<FaTenantRequest>(request), OPAQUE) as FaTenantRequest;
 }
 
 function requireName(tenant: FaTenant | undefined): string {
@@ -76,7 +71,7 @@ export function registerTenantRoutes(app: FastifyInstance, deps: { tenants: Tena
       const p = principal(request);
       if (p.locked) throw new NotPermitted();
       const givenId = request.params.tenantId;
-      if (givenId !== undefined && !UUID.test(givenId)) throw new ValidationFailed([problem('tenantId', 'invalid', 'The tenant id must be a UUID.')]);
+      if (givenId !== undefined && !isUuid(givenId)) throw new ValidationFailed([problem('tenantId', 'invalid', 'The tenant id must be a UUID.')]);
       const body = requestBody(request);
       const name = requireName(body.tenant);
       const id = (givenId ?? body.tenant?.id)?.toLowerCase();
@@ -103,7 +98,7 @@ export function registerTenantRoutes(app: FastifyInstance, deps: { tenants: Tena
 
   app.get<{ Params: { tenantId: string } }>('/api/tenant/:tenantId', async (request, reply) => {
     const id = request.params.tenantId.toLowerCase();
-    if (!UUID.test(id) || hiddenByHeader(request, id)) return reply.code(404).send();
+    if (!isUuid(id) || hiddenByHeader(request, id)) return reply.code(404).send();
     try {
       return reply.send({ tenant: toFaTenant(await tenants.get(scopeFor(request), id)) });
     } catch (error) {
@@ -113,7 +108,7 @@ export function registerTenantRoutes(app: FastifyInstance, deps: { tenants: Tena
 
   app.put<{ Params: { tenantId: string } }>('/api/tenant/:tenantId', { schema: bodySchema, attachValidation: true }, async (request, reply) => {
     const id = request.params.tenantId.toLowerCase();
-    if (!UUID.test(id) || hiddenByHeader(request, id)) return reply.code(404).send();
+    if (!isUuid(id) || hiddenByHeader(request, id)) return reply.code(404).send();
     try {
       const scope = scopeFor(request);
       const body = requestBody(request);
@@ -131,7 +126,7 @@ export function registerTenantRoutes(app: FastifyInstance, deps: { tenants: Tena
   const patchSchema = { body: Type.Object({ tenant: Type.Optional(Type.Unknown()), sourceTenantId: Type.Optional(Type.Unknown()) }) };
   app.patch<{ Params: { tenantId: string } }>('/api/tenant/:tenantId', { schema: patchSchema, attachValidation: true }, async (request, reply) => {
     const id = request.params.tenantId.toLowerCase();
-    if (!UUID.test(id) || hiddenByHeader(request, id)) return reply.code(404).send();
+    if (!isUuid(id) || hiddenByHeader(request, id)) return reply.code(404).send();
     try {
       const scope = scopeFor(request);
       if (request.validationError || !isPlainObject(request.body)) {
@@ -154,7 +149,7 @@ export function registerTenantRoutes(app: FastifyInstance, deps: { tenants: Tena
 
   app.delete<{ Params: { tenantId: string }; Querystring: { async?: string } }>('/api/tenant/:tenantId', async (request, reply) => {
     const id = request.params.tenantId.toLowerCase();
-    if (!UUID.test(id) || hiddenByHeader(request, id)) return reply.code(404).send();
+    if (!isUuid(id) || hiddenByHeader(request, id)) return reply.code(404).send();
     const bodyAsync = isPlainObject(request.body) && (request.body as { async?: unknown }).async === true;
     const async = request.query.async === 'true' || bodyAsync;
     try {
@@ -170,7 +165,7 @@ export function registerTenantRoutes(app: FastifyInstance, deps: { tenants: Tena
 export function registerPasswordRulesRoute(app: FastifyInstance, deps: { tenants: TenantService }): void {
   app.get<{ Params: { tenantId: string } }>('/api/tenant/password-validation-rules/:tenantId', async (request, reply) => {
     const id = request.params.tenantId.toLowerCase();
-    if (!UUID.test(id)) return reply.code(404).send();
+    if (!isUuid(id)) return reply.code(404).send();
     try {
       const tenant = await deps.tenants.get({}, id);
       return reply.send({ passwordValidationRules: faPasswordRules(tenant.settings) });
