@@ -44,6 +44,9 @@ export class NotFound extends Error {
   }
 }
 
+/** Something the request needs outside Tessera (an SMTP server, say) failed: 503, not 500. */
+export class DependencyUnavailable extends Error {}
+
 /** The caller's credentials do not reach this object (a tenant-locked API key, say). */
 export class NotPermitted extends Error {}
 

@@ -22,15 +22,21 @@ for (const backend of backends()) {
     let t: TestServer;
     let mailbox: Mailbox;
     let authedMailbox: Mailbox;
+    let sslMailbox: Mailbox;
+    let starttlsMailbox: Mailbox;
     before(async () => {
       mailbox = await Mailbox.start();
       authedMailbox = await Mailbox.start({ username: 'smtp-user', password: 'smtp-secret' });
+      sslMailbox = await Mailbox.start(undefined, 'implicit');
+      starttlsMailbox = await Mailbox.start(undefined, 'starttls');
       t = await startTestServer(backend);
     });
     after(async () => {
       await t?.stop();
       await mailbox?.stop();
       await authedMailbox?.stop();
+      await sslMailbox?.stop();
+      await starttlsMailbox?.stop();
     });
 
     async function tenant(fa: Record<string, any> = {}, box = mailbox) {
@@ -202,6 +208,27 @@ for (const backend of backends()) {
       await ten.addUser({ username: 'dee', email: 'dee@example.com', password: 'dees-password' });
       assert.equal((await ten.forgot('dee')).status, 200);
       assert.match((await authedMailbox.take('dee@example.com')).subject, /Reset/);
+    });
+
+    for (const [security, box] of [['SSL', () => sslMailbox], ['TLS', () => starttlsMailbox]] as const) {
+      test(`SMTP security ${security}: delivered over TLS to a trusted host, refused when the certificate is not trusted`, async () => {
+        const trusted = await tenant({ emailConfiguration: { security, properties: 'mail.smtp.ssl.trust=127.0.0.1' } }, box());
+        await trusted.addUser({ username: 'tls', email: `tls-${security}@example.com`, password: 'tls-password' });
+        assert.equal((await trusted.forgot('tls')).status, 200);
+        assert.match((await box().take(`tls-${security}@example.com`)).subject, /Reset/);
+        const untrusted = await tenant({ emailConfiguration: { security } }, box());
+        await untrusted.addUser({ username: 'tls2', email: `tls2-${security}@example.com`, password: 'tls-password' });
+        const refused = await untrusted.forgot('tls2');
+        assert.equal(refused.status, 503, 'a self-signed certificate is not accepted by default');
+        assert.equal(refused.body.generalErrors[0].code, '[ServiceUnavailable]');
+      });
+    }
+
+    test('security NONE against a server that insists on STARTTLS is refused, not silently downgraded', async () => {
+      const ten = await tenant({ emailConfiguration: { security: 'NONE' } }, starttlsMailbox);
+      await ten.addUser({ username: 'plain', email: 'plain@example.com', password: 'plain-password' });
+      assert.equal((await ten.forgot('plain')).status, 503);
+      await starttlsMailbox.expectNone('plain@example.com', 100);
     });
   });
 }

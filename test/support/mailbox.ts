@@ -20,12 +20,17 @@ export class Mailbox {
   private server!: SMTPServer;
   port = 0;
 
-  /** `credentials`: require AUTH with these (otherwise AUTH is optional). */
-  static async start(credentials?: { username: string; password: string }): Promise<Mailbox> {
+  /**
+   * `credentials`: require AUTH with these (otherwise AUTH is optional). `tls`: 'implicit'
+   * (TLS from the first byte), 'starttls' (offered and required before mail), or none. The
+   * certificate is smtp-server's built-in self-signed one.
+   */
+  static async start(credentials?: { username: string; password: string }, tls?: 'implicit' | 'starttls'): Promise<Mailbox> {
     const box = new Mailbox();
     box.server = new SMTPServer({
-      secure: false,
-      disabledCommands: ['STARTTLS'],
+      secure: tls === 'implicit',
+      disabledCommands: tls === 'starttls' ? [] : ['STARTTLS'],
+      ...(tls === 'starttls' ? { onMailFrom: (_address, session, callback) => (session.secure ? callback() : callback(new Error('STARTTLS first'))) } : {}),
       authOptional: !credentials,
       logger: false,
       onAuth(auth, _session, callback) {
@@ -49,6 +54,8 @@ export class Mailbox {
         );
       },
     });
+    // A client that gives up mid-handshake (an untrusted certificate, say) is the client's business.
+    box.server.on('error', () => undefined);
     await new Promise<void>((resolve) => box.server.listen(0, '127.0.0.1', resolve));
     box.port = (box.server.server.address() as AddressInfo).port;
     return box;

@@ -4,7 +4,7 @@
  * 401 and 404 carry no body, as FusionAuth documents.
  */
 import type { FastifyReply } from 'fastify';
-import { type FieldProblem, type GeneralProblem, NotFound, NotPermitted, type ProblemKind, ValidationFailed } from '../../core/errors.js';
+import { DependencyUnavailable, type FieldProblem, type GeneralProblem, NotFound, NotPermitted, type ProblemKind, ValidationFailed } from '../../core/errors.js';
 import type { ErrorObject } from '../../http/ajv.js';
 
 export interface FaError {
@@ -102,6 +102,10 @@ export function sendFaError(reply: FastifyReply, error: unknown, mapField: (core
   }
   if (error instanceof NotPermitted) {
     void reply.code(401).send();
+    return true;
+  }
+  if (error instanceof DependencyUnavailable) {
+    void reply.code(503).send(faErrors([], [{ code: '[ServiceUnavailable]', message: error.message }]));
     return true;
   }
   return false;
