@@ -4,7 +4,7 @@
  *   401/403/404 {"detail": "…"}
  */
 import type { FastifyReply } from 'fastify';
-import { type FieldProblem, NotFound, NotPermitted, ValidationFailed } from '../../core/errors.js';
+import { DependencyUnavailable, type FieldProblem, NotFound, NotPermitted, ValidationFailed } from '../../core/errors.js';
 import type { ErrorObject } from '../../http/ajv.js';
 
 export interface VaultErrorDetail {
@@ -76,6 +76,10 @@ export function sendVaultError(reply: FastifyReply, error: unknown, mapField: (f
   }
   if (error instanceof NotPermitted) {
     void reply.code(403).send({ detail: 'Not permitted for this API key' });
+    return true;
+  }
+  if (error instanceof DependencyUnavailable) {
+    void reply.code(503).send({ detail: error.message });
     return true;
   }
   return false;
