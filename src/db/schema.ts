@@ -134,6 +134,11 @@ export interface EmailTemplatesTable {
   last_update_instant: number;
 }
 
+export interface TenantUserCountsTable {
+  tenant_id: string;
+  user_count: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   keys: KeysTable;
@@ -144,6 +149,7 @@ export interface Database {
   login_failures: LoginFailuresTable;
   one_time_ids: OneTimeIdsTable;
   email_templates: EmailTemplatesTable;
+  tenant_user_counts: TenantUserCountsTable;
 }
 
 export type { Generated };

@@ -31,20 +31,25 @@ export const loginFailureStore = {
   /** Counts this attempt before its password is checked; refused while blocked or out of attempts. */
   async reserve(db: Executor, key: FailureKey, limits: LockoutLimits, now: number): Promise<Reservation> {
     const windowStart = now - limits.windowSeconds * 1000;
-    await db
+    // One statement: the first attempt inserts the row; later ones count only while the subject
+    // is not blocked and has attempts left in the window (a new window starts the count again).
+    const row = await db
       .insertInto('login_failures')
-      .values({ tenant_id: key.tenantId, kind: key.kind, subject: key.subject, failed_count: 0, window_started_at: now, blocked_until: null, blocked_at: null, block_count: 0 })
-      .onConflict((oc) => oc.columns(['tenant_id', 'kind', 'subject']).doNothing())
-      .execute();
-    const row = await whereKey(
-      db.updateTable('login_failures').set((eb) => ({
-        failed_count: eb.case().when('window_started_at', '<=', windowStart).then(1).else(eb('failed_count', '+', 1)).end(),
-        window_started_at: eb.case().when('window_started_at', '<=', windowStart).then(now).else(eb.ref('window_started_at')).end(),
-      })),
-      key,
-    )
-      .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<=', now)]))
-      .where((eb) => eb.or([eb('window_started_at', '<=', windowStart), eb('failed_count', '<', limits.maxAttempts)]))
+      .values({ tenant_id: key.tenantId, kind: key.kind, subject: key.subject, failed_count: 1, window_started_at: now, blocked_until: null, blocked_at: null, block_count: 0 })
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'kind', 'subject'])
+          .doUpdateSet((eb) => ({
+            failed_count: eb.case().when('login_failures.window_started_at', '<=', windowStart).then(1).else(eb('login_failures.failed_count', '+', 1)).end(),
+            window_started_at: eb.case().when('login_failures.window_started_at', '<=', windowStart).then(now).else(eb.ref('login_failures.window_started_at')).end(),
+          }))
+          .where((eb) =>
+            eb.and([
+              eb.or([eb('login_failures.blocked_until', 'is', null), eb('login_failures.blocked_until', '<=', now)]),
+              eb.or([eb('login_failures.window_started_at', '<=', windowStart), eb('login_failures.failed_count', '<', limits.maxAttempts)]),
+            ]),
+          ),
+      )
       .returning('failed_count')
       .executeTakeFirst();
     if (row) return { allowed: true, count: Number(row.failed_count) };

@@ -77,6 +77,25 @@ export const userStore = {
     return row && toUser(row);
   },
 
+  /**
+   * A login id is an email or a username: one query for both. When it matches one user's email
+   * and another's username, the email wins if the id looks like an email, else the username.
+   */
+  async findByLoginId(db: Executor, tenantId: string, loginId: string): Promise<User | undefined> {
+    const lower = loginId.toLowerCase();
+    const rows = await db
+      .selectFrom('users')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where((eb) => eb.or([eb('email_lower', '=', lower), eb('username_lower', '=', lower)]))
+      .limit(2)
+      .execute();
+    if (rows.length <= 1) return rows[0] && toUser(rows[0]);
+    const preferEmail = loginId.includes('@');
+    const row = rows.find((r) => (preferEmail ? r.email_lower === lower : r.username_lower === lower)) ?? rows[0]!;
+    return toUser(row);
+  },
+
   /** Is the id taken anywhere (ids are global so the FusionAuth API can address users by id alone)? */
   async idExists(db: Executor, id: string): Promise<boolean> {
     return Boolean(await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst());
@@ -108,22 +127,48 @@ export const userStore = {
       base = base.where('email_lower', '>=', p).where('email_lower', '<', prefixEnd(p));
     }
     const direction = query.sortDirection === 1 ? 'asc' : 'desc';
-    const rows = await base
-      .selectAll()
-      .orderBy(SORT_COLUMN[query.sortBy], direction)
-      .orderBy('id', direction)
-      .limit(query.limit)
-      .offset(query.offset)
-      .execute();
-    const counted = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { users: rows.map(toUser), totalCount: Number(counted.n) };
+    const column = SORT_COLUMN[query.sortBy];
+    // Find the page's ids in the index alone (a deep offset skips index entries, not rows), then
+    // read just those rows.
+    const page = await base.select(['id', column]).orderBy(column, direction).orderBy('id', direction).limit(query.limit).offset(query.offset).execute();
+    const ids = page.map((r) => r.id);
+    const rows = ids.length ? await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute() : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const users = ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [toUser(row)] : [];
+    });
+    const filtered = Boolean(query.username || query.email);
+    const totalCount = filtered
+      ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+      : await userStore.count(db, tenantId);
+    return { users, totalCount };
   },
 
+  /** The tenant's user count, kept by insert and delete (no count over the tenant's rows). */
+  async count(db: Executor, tenantId: string): Promise<number> {
+    const row = await db.selectFrom('tenant_user_counts').select('user_count').where('tenant_id', '=', tenantId).executeTakeFirst();
+    return row ? Number(row.user_count) : 0;
+  },
+
+  async adjustCount(db: Executor, tenantId: string, delta: number): Promise<void> {
+    if (delta === 0) return;
+    await db
+      .insertInto('tenant_user_counts')
+      .values({ tenant_id: tenantId, user_count: delta })
+      .onConflict((oc) => oc.column('tenant_id').doUpdateSet((eb) => ({ user_count: eb('tenant_user_counts.user_count', '+', delta) })))
+      .execute();
+  },
+
+  /** Call inside a transaction: the rows and the tenant's count change together. */
   async insert(db: Executor, users: User[]): Promise<void> {
     // Bounded statements: SQLite allows 32,766 bound values; 20 columns × 500 rows stays below.
     for (let i = 0; i < users.length; i += 500) {
       await db.insertInto('users').values(users.slice(i, i + 500).map(toRow)).execute();
     }
+    const perTenant = new Map<string, number>();
+    for (const user of users) perTenant.set(user.tenantId, (perTenant.get(user.tenantId) ?? 0) + 1);
+    for (const [tenantId, n] of perTenant) await userStore.adjustCount(db, tenantId, n);
   },
 
   async update(db: Executor, user: User): Promise<void> {
@@ -141,12 +186,14 @@ export const userStore = {
       .execute();
   },
 
+  /** Call inside a transaction: the rows and the tenant's count change together. */
   async delete(db: Executor, tenantId: string, ids: string[]): Promise<number> {
     let deleted = 0;
     for (let i = 0; i < ids.length; i += 500) {
       const result = await db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', 'in', ids.slice(i, i + 500)).executeTakeFirst();
       deleted += Number(result.numDeletedRows);
     }
+    await userStore.adjustCount(db, tenantId, -deleted);
     return deleted;
   },
 

@@ -218,8 +218,12 @@ for (const backend of backends()) {
       const other = await attempt(t.client().createTenant(null as unknown as string, { tenant: { name: `Keep ${crypto.randomUUID().slice(0, 8)}` } }));
       const otherSlug = new URL(other.response.tenant.issuer).pathname.slice(1);
       const theirs = await t.fetch(`/tenants/${otherSlug}/users`, { method: 'POST', body: { username: 'keep.me', email: 'keep@example.com' }, headers: bearer() });
+      const countBefore = (await api('/users?limit=1')).body.total_count;
+      const theirCountBefore = (await t.fetch(`/tenants/${otherSlug}/users?limit=1`, { headers: bearer() })).body.total_count;
       const response = await api('/users/batch-delete', { method: 'POST', body: { users_ids: [a.body.user_id, b.body.user_id, theirs.body.user_id] } });
       assert.equal(response.status, 201);
+      assert.equal((await api('/users?limit=1')).body.total_count, countBefore - 2, 'the total follows deletions');
+      assert.equal((await t.fetch(`/tenants/${otherSlug}/users?limit=1`, { headers: bearer() })).body.total_count, theirCountBefore, 'and only this tenant’s');
       assert.equal((await api(`/users/${a.body.user_id}`)).status, 404);
       assert.equal((await api(`/users/${b.body.user_id}`)).status, 404);
       assert.equal((await t.fetch(`/tenants/${otherSlug}/users/${theirs.body.user_id}`, { headers: bearer() })).status, 200, 'another tenant’s user is untouched');

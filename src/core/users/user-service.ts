@@ -72,9 +72,7 @@ export class UserService {
 
   /** Finds a user by email or username, as a login id. */
   async findByLoginId(tenant: Tenant, loginId: string): Promise<User | undefined> {
-    const db = this.deps.db;
-    if (loginId.includes('@')) return (await userStore.findByEmail(db, tenant.id, loginId)) ?? userStore.findByUsername(db, tenant.id, loginId);
-    return (await userStore.findByUsername(db, tenant.id, loginId)) ?? userStore.findByEmail(db, tenant.id, loginId);
+    return userStore.findByLoginId(this.deps.db, tenant.id, loginId);
   }
 
   async list(tenant: Tenant, query: UserQuery): Promise<UserPage> {
@@ -155,7 +153,8 @@ export class UserService {
   }
 
   async delete(tenant: Tenant, id: string): Promise<void> {
-    if ((await userStore.delete(this.deps.db, tenant.id, [id])) === 0) throw new NotFound('user');
+    const deleted = await this.deps.db.transaction().execute((trx) => userStore.delete(trx, tenant.id, [id]));
+    if (deleted === 0) throw new NotFound('user');
   }
 
   async deleteMany(tenant: Tenant, ids: string[]): Promise<number> {

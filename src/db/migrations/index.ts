@@ -4,6 +4,7 @@ import * as m001 from './001_initial.js';
 import * as m002 from './002_users.js';
 import * as m003 from './003_login_failures.js';
 import * as m004 from './004_one_time_ids_and_templates.js';
+import * as m005 from './005_user_counts_and_sort_indexes.js';
 
 /** Migrations are compiled in (no directory scanning), so `dist/` runs anywhere. */
 export function migrationProvider(kind: DatabaseKind): MigrationProvider {
@@ -14,6 +15,7 @@ export function migrationProvider(kind: DatabaseKind): MigrationProvider {
         '002_users': { up: m002.up(kind), down: m002.down },
         '003_login_failures': m003,
         '004_one_time_ids_and_templates': m004,
+        '005_user_counts_and_sort_indexes': m005,
       };
     },
   };
