@@ -8,6 +8,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type ApiKey, type ApiKeyService, permits } from '../../core/apikeys/api-key-service.js';
 import type { TenantService } from '../../core/tenants/tenant-service.js';
+import type { Tenant } from '../../core/tenants/settings.js';
 import { NotFound } from '../../core/errors.js';
 import { faErrors } from './errors.js';
 import { presentedKey } from '../../http/api-key-auth.js';
@@ -17,6 +18,8 @@ export interface FaPrincipal {
   apiKey: ApiKey;
   /** The tenant this request is narrowed to (by key lock or header), if any. */
   tenantId: string | undefined;
+  /** The header's tenant, already read while checking the header (saves reading it again). */
+  tenant?: Tenant | undefined;
   /** True when the narrowing comes from the key itself, not only a header. */
   locked: boolean;
 }
@@ -43,20 +46,21 @@ export function faAuthenticate(deps: { apiKeys: ApiKeyService; tenants: TenantSe
     }
     const header = request.headers['x-fusionauth-tenantid'];
     let tenantId = apiKey.tenantId ?? undefined;
+    let headerTenant: Tenant | undefined;
     if (typeof header === 'string' && header.length) {
       if (!isUuid(header)) {
         return reply.code(400).send(faErrors([], [{ code: '[invalid]tenantId', message: 'The X-FusionAuth-TenantId header is not a valid tenant Id.' }]));
       }
       if (apiKey.tenantId && apiKey.tenantId !== header.toLowerCase()) return reply.code(401).send();
       try {
-        await deps.tenants.get({}, header.toLowerCase());
+        headerTenant = await deps.tenants.get({}, header.toLowerCase());
       } catch (error) {
         if (!(error instanceof NotFound)) throw error;
         return reply.code(400).send(faErrors([], [{ code: '[invalid]tenantId', message: 'The X-FusionAuth-TenantId header names no tenant.' }]));
       }
       tenantId = header.toLowerCase();
     }
-    request.fa = { apiKey, tenantId, locked: apiKey.tenantId !== null };
+    request.fa = { apiKey, tenantId, locked: apiKey.tenantId !== null, tenant: headerTenant };
   };
 }
 

@@ -8,7 +8,8 @@ import { principal } from './auth.js';
  * else the only tenant there is (FusionAuth's rule); undefined when it cannot be told.
  */
 export async function requestTenant(request: FastifyRequest, tenants: TenantService): Promise<Tenant | undefined> {
-  const scoped = principal(request).tenantId;
+  const { tenantId: scoped, tenant } = principal(request);
+  if (tenant && tenant.id === scoped) return tenant;
   if (scoped) return tenants.get({}, scoped);
   const all = await tenants.list({});
   return all.length === 1 ? all[0] : undefined;
