@@ -32,29 +32,28 @@ function toTemplate(row: EmailTemplateRow): StoredEmailTemplate {
   };
 }
 
+function toRow(id: string, input: EmailTemplateInput, insertInstant: number, now: number): EmailTemplateRow {
+  return {
+    id,
+    name: input.name.trim(),
+    default_subject: input.defaultSubject,
+    default_text_template: input.defaultTextTemplate,
+    default_html_template: input.defaultHtmlTemplate,
+    from_email: input.fromEmail ?? null,
+    default_from_name: input.defaultFromName ?? null,
+    insert_instant: insertInstant,
+    last_update_instant: now,
+  };
+}
+
 export class EmailTemplateService {
   constructor(private readonly deps: { db: Kysely<Database>; now: () => number }) {}
 
   async create(id: string | undefined, input: EmailTemplateInput): Promise<StoredEmailTemplate> {
     const now = this.deps.now();
-    const row: EmailTemplateRow = {
-      id: id ?? crypto.randomUUID(),
-      name: input.name.trim(),
-      default_subject: input.defaultSubject,
-      default_text_template: input.defaultTextTemplate,
-      default_html_template: input.defaultHtmlTemplate,
-      from_email: input.fromEmail ?? null,
-      default_from_name: input.defaultFromName ?? null,
-      insert_instant: now,
-      last_update_instant: now,
-    };
+    const row = toRow(id ?? crypto.randomUUID(), input, now, now);
     if (await emailTemplateStore.find(this.deps.db, row.id)) throw new ValidationFailed([problem('id', 'duplicate', 'An email template with this id already exists.')]);
-    try {
-      await emailTemplateStore.insert(this.deps.db, row);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ValidationFailed([problem('name', 'duplicate', 'An email template with this name already exists.')]);
-      throw error;
-    }
+    await this.write(() => emailTemplateStore.insert(this.deps.db, row));
     return toTemplate(row);
   }
 
@@ -71,23 +70,19 @@ export class EmailTemplateService {
   async update(id: string, input: EmailTemplateInput): Promise<StoredEmailTemplate> {
     const current = await emailTemplateStore.find(this.deps.db, id);
     if (!current) throw new NotFound('email template');
-    const row: EmailTemplateRow = {
-      ...current,
-      name: input.name.trim(),
-      default_subject: input.defaultSubject,
-      default_text_template: input.defaultTextTemplate,
-      default_html_template: input.defaultHtmlTemplate,
-      from_email: input.fromEmail ?? null,
-      default_from_name: input.defaultFromName ?? null,
-      last_update_instant: this.deps.now(),
-    };
+    const row = toRow(id, input, Number(current.insert_instant), this.deps.now());
+    await this.write(() => emailTemplateStore.update(this.deps.db, row));
+    return toTemplate(row);
+  }
+
+  /** Names are unique: a clash is the caller's field error. */
+  private async write(operation: () => Promise<void>): Promise<void> {
     try {
-      await emailTemplateStore.update(this.deps.db, row);
+      await operation();
     } catch (error) {
       if (isUniqueViolation(error)) throw new ValidationFailed([problem('name', 'duplicate', 'An email template with this name already exists.')]);
       throw error;
     }
-    return toTemplate(row);
   }
 
   async delete(id: string): Promise<void> {
