@@ -132,8 +132,11 @@ export const userStore = {
     // read just those rows.
     const page = await base.select(['id', column]).orderBy(column, direction).orderBy('id', direction).limit(query.limit).offset(query.offset).execute();
     const ids = page.map((r) => r.id);
-    const rows = ids.length ? await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute() : [];
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    // By primary key alone: with the tenant in the WHERE too, SQLite's planner may walk the
+    // tenant's index instead (a million rows). The ids came from a tenant-scoped query, and
+    // the tenant is checked again below.
+    const rows = ids.length ? await db.selectFrom('users').selectAll().where('id', 'in', ids).execute() : [];
+    const byId = new Map(rows.filter((r) => r.tenant_id === tenantId).map((r) => [r.id, r]));
     const users = ids.flatMap((id) => {
       const row = byId.get(id);
       return row ? [toUser(row)] : [];
