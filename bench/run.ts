@@ -1,12 +1,16 @@
 /**
- * `npm run bench`: HTTP throughput of the FusionAuth tenant API on each storage back end.
+ * `npm run bench`: HTTP throughput of Tessera on each storage back end.
  *
  * For SQLite (a temp file) and PostgreSQL (a throwaway database, see ./backends.ts) it starts a
  * real Tessera in this process with `startServer` on 127.0.0.1 and an ephemeral port, then drives
  * it with autocannon over loopback:
  *   1. tenant create — POST /api/tenant, a fixed number of requests, unique names;
  *   2. tenant read   — GET /api/tenant/{id}, fixed duration;
- *   3. tenant list   — GET /api/tenant (after the creates), fixed duration.
+ *   3. tenant list   — GET /api/tenant (after the creates), fixed duration;
+ *   4. logins        — POST /api/login per password scheme at its production factor, against
+ *                      bare verifyPassword throughput in the same process (./logins.ts);
+ *   5. users         — one tenant filled with BENCH_USERS users through the batch API, then the
+ *                      Vault user list/search queries, with the SQL behind them explained (./users.ts).
  * Every response must be 2xx (no errors, no timeouts); otherwise the run exits 1 and
  * BENCHMARKS.md is left as it was. On success the Markdown report is printed to stdout and
  * written to BENCHMARKS.md at the repository root. Progress goes to stderr.
@@ -14,25 +18,28 @@
  * Knobs (environment): BENCH_CREATES (150), BENCH_CREATE_CONNECTIONS (4), BENCH_READ_SECONDS (10),
  * BENCH_LIST_SECONDS (5), BENCH_CONNECTIONS (10, read and list), BENCH_WORKERS (1: autocannon
  * runs in a worker thread, off the server's event loop; 0: on the same thread),
- * BENCH_POSTGRES=off, TEST_DATABASE_URL.
+ * BENCH_LOGIN_SECONDS (8; 0 skips the logins), BENCH_LOGIN_CONNECTIONS (2 × cores),
+ * BENCH_USERS (1000000; 0 skips the users scenario), BENCH_FILL (api, or direct: Kysely inserts),
+ * BENCH_FILL_API_SECONDS (240: then the rest goes in directly), BENCH_FILL_CONNECTIONS (2 batch
+ * requests in flight), BENCH_QUERY_SECONDS (5),
+ * BENCH_QUERY_CONNECTIONS (10), BENCH_POSTGRES=off, TEST_DATABASE_URL.
  */
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { type Config, loadConfig } from '../src/config/config.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { type BenchBackend, type BenchDatabase, benchBackends } from './backends.js';
+import { type Row, call, checkAborted, intFromEnv, isAborted, load, log, meanMs, ms, perSecond, toRow, workerThreads } from './harness.js';
+import { type LoginRow, LOGIN_SCHEMES, benchLogins, cores, loginCostTable, loginSettings, loginTable } from './logins.js';
+import { type UsersReport, benchUsers, fillTable, queryTable, statementDetails, statementTable, userSettings } from './users.js';
 
-function intFromEnv(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return value;
-}
+// As `npm start` does (src/main.ts): hashing and key generation run on libuv's thread pool, sized
+// to the machine. Set before anything uses the pool (it is created on first use).
+process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, os.availableParallelism() * 2));
 
 const settings = {
   creates: intFromEnv('BENCH_CREATES', 150, 1),
@@ -40,126 +47,54 @@ const settings = {
   readSeconds: intFromEnv('BENCH_READ_SECONDS', 10, 1),
   listSeconds: intFromEnv('BENCH_LIST_SECONDS', 5, 1),
   connections: intFromEnv('BENCH_CONNECTIONS', 10, 1),
-  workers: intFromEnv('BENCH_WORKERS', 1, 0),
+  workers: workerThreads,
   warmupSeconds: 1,
 };
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPORT_FILE = path.join(REPO_ROOT, 'BENCHMARKS.md');
 
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-
-interface Row {
-  backend: string;
-  scenario: string;
-  connections: number;
-  /** Completed requests (all statuses). */
-  requests: number;
-  seconds: number;
-  rps: number;
-  /** Latencies in ms (autocannon records whole milliseconds). */
-  mean: number;
-  p50: number;
-  p975: number;
-  p99: number;
-  non2xx: number;
-  /** Connection errors plus timeouts. */
-  errors: number;
-  /** Mean response body size in bytes. */
-  bytesPerResponse: number;
-}
-
 interface BackendReport {
   backend: BenchBackend;
   rows: Row[];
   notes: string[];
+  logins: LoginRow[];
+  loginNotes: string[];
+  users?: UsersReport;
 }
 
-// --- stopping cleanly -------------------------------------------------------------------------
+// --- who used the CPUs -------------------------------------------------------------------------
 
-let aborted = false;
-let current: autocannon.Instance | undefined;
-process.once('SIGINT', () => {
-  aborted = true;
-  log('interrupted: stopping the load, then cleaning up (Ctrl-C again to force)');
-  current?.stop();
-  process.once('SIGINT', () => process.exit(130));
-});
-function checkAborted(): void {
-  if (aborted) throw new Error('interrupted');
+interface CpuSnapshot {
+  at: number;
+  busy: number;
+  total: number;
+  own: number;
 }
 
-// --- one autocannon run -----------------------------------------------------------------------
-
-type RunOptions = Omit<autocannon.Options, 'url' | 'workers'> & {
-  path: string;
-  /** Generate the load on this thread even when BENCH_WORKERS > 0 (needed for `setupRequest`). */
-  sameThread?: boolean;
-};
-
-interface LoadResult {
-  result: autocannon.Result;
-  /** Seconds from the start of the run to the last response (only tracked on the same thread). */
-  toLastResponse?: number;
-}
-
-async function load(baseUrl: string, options: RunOptions): Promise<LoadResult> {
-  checkAborted();
-  const { path: urlPath, sameThread, ...rest } = options;
-  const url = new URL(urlPath, baseUrl);
-  if (url.hostname !== '127.0.0.1') throw new Error(`refusing to send load anywhere but 127.0.0.1 (${url.host})`);
-  const workers = sameThread ? 0 : settings.workers;
-  const started = process.hrtime.bigint();
-  let lastResponse = started;
-  current = autocannon({ ...rest, url: url.toString(), ...(workers > 0 ? { workers } : {}) });
-  if (workers === 0) {
-    current.on('response', () => {
-      lastResponse = process.hrtime.bigint();
-    });
+function cpuSnapshot(): CpuSnapshot {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of os.cpus()) {
+    const all = times.user + times.nice + times.sys + times.idle + times.irq;
+    total += all;
+    busy += all - times.idle;
   }
-  try {
-    const result = await current;
-    return { result, ...(workers === 0 ? { toLastResponse: Number(lastResponse - started) / 1e9 } : {}) };
-  } finally {
-    current = undefined;
-  }
+  const own = process.cpuUsage();
+  return { at: Date.now(), busy, total, own: (own.user + own.system) / 1000 };
 }
 
-/**
- * A duration-bounded run's rate is autocannon's mean of per-second samples. An amount-bounded
- * run only ends at the sample tick after its last response (so its duration is rounded up to
- * whole seconds); its rate is completed requests over the time to the last response instead.
- */
-function toRow(backend: string, scenario: string, { result, toLastResponse }: LoadResult): Row {
-  const completed = result.requests.total;
-  const exact = toLastResponse !== undefined && toLastResponse > 0;
-  return {
-    backend,
-    scenario,
-    connections: result.connections,
-    requests: completed,
-    seconds: exact ? toLastResponse : result.duration,
-    rps: exact ? completed / toLastResponse : result.requests.average,
-    mean: result.latency.average,
-    p50: result.latency.p50,
-    p975: result.latency.p97_5,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    bytesPerResponse: completed ? result.throughput.total / completed : 0,
-  };
-}
-
-// --- a small HTTP helper for set-up and checks ------------------------------------------------
-
-async function call(baseUrl: string, apiKey: string, method: string, urlPath: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(new URL(urlPath, baseUrl), {
-    method,
-    headers: { authorization: apiKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+/** How busy the machine was between two snapshots, and how much of that was this process. */
+function cpuShare(from: CpuSnapshot, to: CpuSnapshot, backend: string): string {
+  const total = to.total - from.total;
+  if (total <= 0) return 'CPU use: not measurable here.';
+  const machine = (to.busy - from.busy) / total;
+  const own = (to.own - from.own) / total;
+  const others = Math.max(0, machine - own);
+  return (
+    `CPU use over this back end’s ${((to.at - from.at) / 1000).toFixed(0)} s: the machine ${(machine * 100).toFixed(0)} % busy, this process ${(own * 100).toFixed(0)} %, ` +
+    `other processes ${(others * 100).toFixed(0)} %${backend === 'postgres' ? ' (PostgreSQL’s own work included)' : ''}.`
+  );
 }
 
 // --- one back end -----------------------------------------------------------------------------
@@ -169,6 +104,7 @@ async function benchBackend(backend: BenchBackend): Promise<BackendReport> {
   const notes: string[] = [];
   let database: BenchDatabase | undefined;
   let server: RunningServer | undefined;
+  const cpuAtStart = cpuSnapshot();
   try {
     database = await backend.create();
     log(`${backend.name}: database ${database.url.replace(/\/\/[^@/]*@/, '//')}`);
@@ -244,7 +180,14 @@ async function benchBackend(backend: BenchBackend): Promise<BackendReport> {
     const listRow = toRow(backend.name, `list \`GET /api/tenant\` (${tenants.length} tenants)`, listRun);
     rows.push(listRow);
     notes.push(`list: each response carries ${tenants.length} tenants, ${(listRow.bytesPerResponse / 1024).toFixed(0)} KiB on average.`);
-    return { backend, rows, notes };
+
+    // 4. Logins per password scheme (./logins.ts).
+    const logins = loginSettings.seconds > 0 ? await benchLogins({ backend: backend.name, baseUrl, apiKey, server }) : { rows: [], notes: [] };
+
+    // 5. User list and search in a tenant of BENCH_USERS users (./users.ts).
+    const users = userSettings.users > 0 ? await benchUsers({ backend: backend.name, baseUrl, apiKey, server, databaseUrl: database.url }) : undefined;
+    notes.push(cpuShare(cpuAtStart, cpuSnapshot(), backend.name));
+    return { backend, rows, notes, logins: logins.rows, loginNotes: logins.notes, ...(users ? { users } : {}) };
   } finally {
     if (server) await server.stop().catch((error: unknown) => log(`${backend.name}: stopping the server failed: ${String(error)}`));
     if (database) await database.drop().catch((error: unknown) => log(`${backend.name}: dropping the database failed: ${String(error)}`));
@@ -252,11 +195,6 @@ async function benchBackend(backend: BenchBackend): Promise<BackendReport> {
 }
 
 // --- report -----------------------------------------------------------------------------------
-
-/** Percentiles are whole milliseconds; 0 means under 1 ms. */
-const ms = (value: number) => (value === 0 ? '<1' : value.toFixed(0));
-const meanMs = (value: number) => (value < 100 ? value.toFixed(2) : value.toFixed(0));
-const perSecond = (value: number) => (value < 100 ? value.toFixed(1) : value.toFixed(0));
 
 function table(rows: Row[]): string {
   const lines = [
@@ -269,6 +207,21 @@ function table(rows: Row[]): string {
     );
   }
   return lines.join('\n');
+}
+
+/** The revision measured: git HEAD, and which files under src/ differ from it. */
+function revision(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trimEnd();
+  try {
+    const head = git('log', '-1', '--format=%h %s').trim();
+    const dirty = git('status', '--porcelain', '--', 'src')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(3));
+    return `${head.length > 100 ? `${head.slice(0, 100)}…` : head}${dirty.length ? `, with uncommitted changes in ${dirty.join(', ')}` : ''}`;
+  } catch {
+    return 'unknown (no git)';
+  }
 }
 
 function machine(): string[] {
@@ -301,6 +254,10 @@ function report(reports: BackendReport[], skipped: string | undefined, date: Dat
     '   RSA key generation time varies widely from key to key, so create numbers vary more between runs than the others.',
     `2. **read** — \`GET /api/tenant/{id}\` of one tenant, ${settings.readSeconds} s over ${settings.connections} connections, load ${readLoad}.`,
     `3. **list** — \`GET /api/tenant\` after the creates (every tenant with its full settings), ${settings.listSeconds} s over ${settings.connections} connections, load generated as for read.`,
+    '4. **logins** — `POST /api/login` per password scheme against the bare hash cost; see [Logins per password scheme](#logins-per-password-scheme).',
+    '5. **users** — one tenant filled with users through the batch API, then the Vault user list and search queries; see the Users section below.',
+    '',
+    'Scenarios 1–3 are in Results; 4 and 5 have their own sections after it.',
     '',
     `Read and list are each preceded by an unrecorded ${settings.warmupSeconds} s warm-up; their Req/s is autocannon’s mean of per-second samples.`,
     'All requests carry the superuser API key in `Authorization`. Latencies are in milliseconds as autocannon records them',
@@ -310,9 +267,10 @@ function report(reports: BackendReport[], skipped: string | undefined, date: Dat
     '## Machine',
     '',
     `- Date: ${date.toISOString()}`,
+    `- Revision: ${measuredRevision}`,
     ...machine(),
     `- Load average (1/5/15 min) when the run started: ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')}` +
-      ` (on ${os.cpus().length} CPUs; well above 0 means other work was sharing the machine)`,
+      ` (on ${os.cpus().length} CPUs; well above 0 means other work was sharing the machine); when it ended: ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')} (this run’s own load included)`,
     ...reports.map((r) => `- ${r.backend.name}: ${r.backend.version}`),
     ...(skipped ? [`- ${skipped}`] : []),
     '',
@@ -321,12 +279,88 @@ function report(reports: BackendReport[], skipped: string | undefined, date: Dat
     table(reports.flatMap((r) => r.rows)),
     '',
     ...reports.flatMap((r) => [`**${r.backend.name}**`, '', ...r.notes.map((n) => `- ${n}`), '']),
+    ...loginSection(reports),
+    ...usersSection(reports),
   ].join('\n');
+}
+
+function loginSection(reports: BackendReport[]): string[] {
+  const head = ['## Logins per password scheme', ''];
+  if (loginSettings.seconds === 0) return [...head, 'Skipped (BENCH_LOGIN_SECONDS=0).', ''];
+  return [
+    ...head,
+    'How many password logins a second one Tessera process completes for each scheme a tenant may choose, at its production factor',
+    `(${LOGIN_SCHEMES.map((s) => `${s.scheme} at ${s.label}`).join('; ')}),`,
+    'and how far that is from the bare cost of the hash.',
+    'For each scheme: a tenant created through `POST /api/tenant` with that `passwordEncryptionConfiguration` and every other setting at its default',
+    '(user lockout on), one user created with a password through the Vault API (`POST /tenants/{id}/users`, so the server hashed it), then',
+    `\`POST /api/login\` (\`X-FusionAuth-TenantId\`, \`{loginId, password}\` with the correct password only, a JWT issued every time) over ${loginSettings.connections} connections`,
+    `(2 × the ${cores} cores \`os.availableParallelism()\` reports) for ${loginSettings.seconds} s after an unrecorded ${loginSettings.warmupSeconds} s warm-up, load from ${settings.workers > 0 ? 'a worker thread' : 'the server’s thread'}.`,
+    `Then, in the same process without HTTP, \`verifyPassword\` on that user’s stored hash with ${loginSettings.connections} verifications in flight for ${loginSettings.seconds} s (“bare verifies”).`,
+    'Logins/s and bare verifies/s are completions ÷ elapsed time; per core divides by `os.availableParallelism()`.',
+    '**Login cost vs bare verify** = bare verifies/s ÷ logins/s − 1: what the rest of a login (HTTP, API key, tenant and user look-ups, the lockout',
+    'counter’s writes, the JWT signature, and the load generator, which shares the CPUs) costs on top of the hash; the goal is at most 10 % (✗ marks a miss).',
+    'Connections stay below the lockout’s 5 attempts on purpose: an attempt is counted before its password is checked, so more concurrent logins of one user',
+    'than that are refused (409) even with the correct password.',
+    `The thread pool that runs the hashes has ${process.env.UV_THREADPOOL_SIZE} threads, sized as \`npm start\` sizes it. Load (1 min) is the load average just before each login run.`,
+    '',
+    loginTable(reports.flatMap((r) => r.logins)),
+    '',
+    'Where the time goes: the busy time of the process’s main thread (the server’s event loop: HTTP, API key, tenant and user look-ups, the lockout writes,',
+    'the JWT; the hashes run on the thread pool) and the CPU time of the whole process (every thread, including the load generator’s worker),',
+    'each per login and per bare verify, over the same runs. On PostgreSQL the database server’s own CPU is not in these numbers but shares the same cores.',
+    '',
+    loginCostTable(reports.flatMap((r) => r.logins)),
+    '',
+    ...reports.flatMap((r) => (r.loginNotes.length ? [`**${r.backend.name}**`, '', ...r.loginNotes.map((n) => `- ${n}`), ''] : [])),
+  ];
+}
+
+function usersSection(reports: BackendReport[]): string[] {
+  const n = userSettings.users;
+  if (n === 0) return ['## Users: list and search at scale', '', 'Skipped (BENCH_USERS=0).', ''];
+  const done = reports.flatMap((r) => (r.users ? [r.users] : []));
+  return [
+    `## Users: list and search in one tenant of ${n.toLocaleString('en')} users`,
+    '',
+    `**Fill.** How long it takes to put ${n.toLocaleString('en')} users into one fresh tenant:`,
+    userSettings.fill === 'api'
+      ? `\`POST /tenants/{id}/users/batch\` with ${userSettings.batch.toLocaleString('en')} users a request, ${userSettings.fillConnections} requests in flight, every user with an imported bcrypt hash (nothing is hashed),` +
+        ' each answer checked (all created, none failed or duplicate).' +
+        ` To keep the run bounded the API gets ${userSettings.fillApiSeconds} s (BENCH_FILL_API_SECONDS); whatever is left then is inserted directly through Kysely with`
+      : 'BENCH_FILL=direct: every user inserted directly through Kysely with',
+    '`userStore.insert` from `src/storage/users.ts` (the same rows, 10,000 a transaction, without HTTP, validation or duplicate checks).',
+    'Usernames (`user` + digits) and emails (`m` + digits `@bench.example`) follow two different permutations of the user number, so neither index fills in order.',
+    'Stored is counted in the database afterwards; Size is what the users take on disk.',
+    '',
+    fillTable(done),
+    '',
+    `**Queries.** The latency of each Vault user query on that tenant: one unrecorded request (its answer is checked, see Response), up to ${userSettings.unloadedSamples}`,
+    'sequential requests on the otherwise idle server (**Unloaded**: their median, in ms), then autocannon over',
+    `${userSettings.connections} connections for ${userSettings.seconds} s — longer for a slow query, 2 × connections × its unloaded latency up to ${userSettings.maxSeconds} s, so that some requests complete (120 s request timeout).`,
+    'list is `GET /tenants/{id}/users` (limit 10, newest first, with `total_count`); the prefix searches match exactly 10 users; by username is',
+    '`GET …/users/by-username/{name}`; the last reads the page in the middle of the tenant sorted by username (`sort_by=username&sort_direction=1&offset=…&limit=10`).',
+    'On SQLite every query runs on the server’s one thread, so under load a request also waits for the queries queued before it: p50 ≈ connections × unloaded.',
+    '',
+    queryTable(done.flatMap((u) => u.rows)),
+    '',
+    '**The SQL behind them.** The statements each route runs, captured by calling `src/storage/users.ts` on a second, logging connection, timed alone on the idle',
+    'server (median of 3, in ms) before the load above. On PostgreSQL they are timed again after `VACUUM (ANALYZE) users` when the table had no planner',
+    'statistics (this server runs with autovacuum off, so the HTTP numbers are from a table the planner knows nothing about). The plans',
+    '(`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN (ANALYZE, BUFFERS)` on PostgreSQL) are in the collapsed sections.',
+    '',
+    statementTable(done),
+    '',
+    ...done.flatMap((u) => [...(u.notes.length ? [`**${u.backend}**`, '', ...u.notes.map((x) => `- ${x}`), ''] : []), ...statementDetails(u)]),
+  ];
 }
 
 // --- main -------------------------------------------------------------------------------------
 
+let measuredRevision = 'unknown';
+
 async function main(): Promise<number> {
+  measuredRevision = revision();
   const started = Date.now();
   const date = new Date();
   const loadAtStart = os.loadavg();
@@ -337,8 +371,11 @@ async function main(): Promise<number> {
     reports.push(await benchBackend(backend));
   }
   const failures = reports.flatMap((r) => [
-    ...r.rows.filter((row) => row.non2xx > 0 || row.errors > 0).map((row) => `${row.backend} ${row.scenario}: ${row.non2xx} non-2xx, ${row.errors} errors/timeouts`),
-    ...r.notes.filter((n) => n.startsWith('MISMATCH')).map((n) => `${r.backend.name}: ${n}`),
+    ...[...r.rows, ...(r.users?.rows ?? [])]
+      .filter((row) => row.non2xx > 0 || row.errors > 0)
+      .map((row) => `${row.backend} ${row.scenario}: ${row.non2xx} non-2xx, ${row.errors} errors/timeouts`),
+    ...r.logins.filter((row) => row.non2xx > 0 || row.errors > 0).map((row) => `${row.backend} login ${row.scheme}: ${row.non2xx} non-2xx (${row.statuses}), ${row.errors} errors/timeouts`),
+    ...[...r.notes, ...r.loginNotes, ...(r.users?.notes ?? [])].filter((n) => n.startsWith('MISMATCH')).map((n) => `${r.backend.name}: ${n}`),
   ]);
   const markdown = report(reports, skipped, date, loadAtStart);
   process.stdout.write(`${markdown}\n`);
@@ -358,7 +395,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (aborted) {
+    if (isAborted()) {
       log(`interrupted; servers stopped and databases dropped, ${REPORT_FILE} left unchanged`);
       process.exitCode = 130;
       return;

@@ -1,0 +1,148 @@
+/**
+ * What every benchmark scenario shares: environment knobs, progress on stderr, stopping cleanly
+ * on Ctrl-C, one bounded autocannon run against 127.0.0.1, a result row, a small HTTP helper for
+ * set-up and checks, and number formatting for the report.
+ */
+import autocannon from 'autocannon';
+
+export function intFromEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+/** BENCH_WORKERS: autocannon's worker threads for duration-bounded runs (0: the calling thread). */
+export const workerThreads = intFromEnv('BENCH_WORKERS', 1, 0);
+
+export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+export interface Row {
+  backend: string;
+  scenario: string;
+  connections: number;
+  /** Completed requests (all statuses). */
+  requests: number;
+  seconds: number;
+  rps: number;
+  /** Latencies in ms (autocannon records whole milliseconds). */
+  mean: number;
+  p50: number;
+  p975: number;
+  p99: number;
+  non2xx: number;
+  /** Connection errors plus timeouts. */
+  errors: number;
+  /** Mean response body size in bytes. */
+  bytesPerResponse: number;
+}
+
+// --- stopping cleanly -------------------------------------------------------------------------
+
+let aborted = false;
+let current: autocannon.Instance | undefined;
+process.once('SIGINT', () => {
+  aborted = true;
+  log('interrupted: stopping the load, then cleaning up (Ctrl-C again to force)');
+  current?.stop();
+  process.once('SIGINT', () => process.exit(130));
+});
+export function isAborted(): boolean {
+  return aborted;
+}
+export function checkAborted(): void {
+  if (aborted) throw new Error('interrupted');
+}
+
+// --- one autocannon run -----------------------------------------------------------------------
+
+export type RunOptions = Omit<autocannon.Options, 'url' | 'workers'> & {
+  path: string;
+  /** Generate the load on this thread even when BENCH_WORKERS > 0 (needed for `setupRequest`). */
+  sameThread?: boolean;
+};
+
+export interface LoadResult {
+  result: autocannon.Result;
+  /** Seconds from the start of the run to the last response (only tracked on the same thread). */
+  toLastResponse?: number;
+}
+
+export async function load(baseUrl: string, options: RunOptions): Promise<LoadResult> {
+  checkAborted();
+  const { path: urlPath, sameThread, ...rest } = options;
+  const url = new URL(urlPath, baseUrl);
+  if (url.hostname !== '127.0.0.1') throw new Error(`refusing to send load anywhere but 127.0.0.1 (${url.host})`);
+  if (rest.amount === undefined && !(typeof rest.duration === 'number' && rest.duration > 0 && rest.duration <= 600)) {
+    throw new Error('every run is bounded: give an amount or a duration of at most 600 s');
+  }
+  const workers = sameThread ? 0 : workerThreads;
+  const started = process.hrtime.bigint();
+  let lastResponse = started;
+  current = autocannon({ ...rest, url: url.toString(), ...(workers > 0 ? { workers } : {}) });
+  if (workers === 0) {
+    current.on('response', () => {
+      lastResponse = process.hrtime.bigint();
+    });
+  }
+  try {
+    const result = await current;
+    return { result, ...(workers === 0 ? { toLastResponse: Number(lastResponse - started) / 1e9 } : {}) };
+  } finally {
+    current = undefined;
+  }
+}
+
+/**
+ * A duration-bounded run's rate is autocannon's mean of per-second samples. An amount-bounded
+ * run only ends at the sample tick after its last response (so its duration is rounded up to
+ * whole seconds); its rate is completed requests over the time to the last response instead.
+ */
+export function toRow(backend: string, scenario: string, { result, toLastResponse }: LoadResult): Row {
+  const completed = result.requests.total;
+  const exact = toLastResponse !== undefined && toLastResponse > 0;
+  return {
+    backend,
+    scenario,
+    connections: result.connections,
+    requests: completed,
+    seconds: exact ? toLastResponse : result.duration,
+    rps: exact ? completed / toLastResponse : result.requests.average,
+    mean: result.latency.average,
+    p50: result.latency.p50,
+    p975: result.latency.p97_5,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    bytesPerResponse: completed ? result.throughput.total / completed : 0,
+  };
+}
+
+// --- a small HTTP helper for set-up and checks ------------------------------------------------
+
+export async function call(
+  baseUrl: string,
+  apiKey: string,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; json: any }> {
+  const url = new URL(urlPath, baseUrl);
+  if (url.hostname !== '127.0.0.1') throw new Error(`refusing to call anywhere but 127.0.0.1 (${url.host})`);
+  const response = await fetch(url, {
+    method,
+    headers: { authorization: apiKey, ...extraHeaders, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+}
+
+// --- formatting -------------------------------------------------------------------------------
+
+/** Percentiles are whole milliseconds; 0 means under 1 ms. */
+export const ms = (value: number) => (value === 0 ? '<1' : value.toFixed(0));
+export const meanMs = (value: number) => (value < 100 ? value.toFixed(2) : value.toFixed(0));
+export const perSecond = (value: number) => (value < 100 ? value.toFixed(1) : value.toFixed(0));
