@@ -162,6 +162,13 @@ for (const backend of backends()) {
       assert.equal((await ten.login('henry', 'henrys-password')).status, 409, 'the right password is refused while locked');
     });
 
+    test('more parallel correct logins than the attempt limit all succeed', async () => {
+      const ten = await tenant({ failedAuthenticationConfiguration: { tooManyAttempts: 3, resetCountInSeconds: 600, actionDuration: 10, actionDurationUnit: 'MINUTES' } });
+      await ten.addUser({ username: 'iris', email: 'iris@example.com', password: 'iris-password' });
+      const statuses = (await Promise.all(Array.from({ length: 12 }, () => ten.login('iris', 'iris-password')))).map((r) => r.status);
+      assert.deepEqual(statuses, Array(12).fill(200));
+    });
+
     test('IP brute force: an address is blocked across users; whitelisted addresses never are', async () => {
       const ten = await tenant();
       await ten.configure((s) =>

@@ -11,7 +11,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../crypto/passwords/index.js';
-import { type FailureKey, loginFailureStore } from '../../storage/login-failures.js';
+import { type FailureKey, type Reservation, loginFailureStore } from '../../storage/login-failures.js';
 import { userStore } from '../../storage/users.js';
 import { isCommonPassword } from '../passwords/breached.js';
 import { checkPasswordRules, passwordExpired } from '../passwords/policy.js';
@@ -19,6 +19,10 @@ import type { Tenant } from '../tenants/settings.js';
 import type { User } from '../users/user.js';
 import type { UserService } from '../users/user-service.js';
 import { ipLimits, isWhitelisted, userLimits } from './lockout.js';
+
+/** How long an attempt waits for in-flight attempts of the same user: 40 × 25 ms = 1 s at most. */
+const RESERVATION_RETRIES = 40;
+const RESERVATION_RETRY_MS = 25;
 
 export type ChangePasswordReason = 'Administrative' | 'Expired' | 'Validation' | 'Breached';
 
@@ -73,7 +77,7 @@ export class LoginService {
     const userRules = userLimits(settings);
     let userCount = 0;
     if (userRules.enabled) {
-      const reserved = await loginFailureStore.reserve(db, userKey, userRules, now());
+      const reserved = await this.reserveWaiting(userKey, userRules);
       if (!reserved.allowed) {
         await ipFailed();
         return { outcome: 'userLocked', until: reserved.blockedUntil };
@@ -102,6 +106,22 @@ export class LoginService {
     if (reason) return { outcome: 'changePasswordRequired', user: current, reason };
     if (settings.email.verifyEmail && !current.verified) return { outcome: 'emailNotVerified', user: current };
     return { outcome: 'ok', user: current };
+  }
+
+  /**
+   * Reserves an attempt. When the attempts are all taken by logins still in flight (not by a
+   * block), waits briefly for them to finish: a correct password gives its attempt back, so
+   * concurrent good logins get through, while a guess still waits for the block the guesses
+   * before it earned. No more attempts are ever checked than the limit allows.
+   */
+  private async reserveWaiting(key: FailureKey, limits: ReturnType<typeof userLimits>): Promise<Reservation> {
+    const { db, now } = this.deps;
+    let reserved = await loginFailureStore.reserve(db, key, limits, now());
+    for (let wait = 0; !reserved.allowed && reserved.blockedUntil === null && wait < RESERVATION_RETRIES; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, RESERVATION_RETRY_MS));
+      reserved = await loginFailureStore.reserve(db, key, limits, now());
+    }
+    return reserved;
   }
 
   private changeRequired(tenant: Tenant, user: User, password: string): ChangePasswordReason | undefined {
