@@ -2,8 +2,6 @@
  * The one storage schema, as Kysely sees it. Both back ends (SQLite, PostgreSQL) share it;
  * JSON documents are stored as text so the two behave identically, and instants are epoch ms.
  */
-import type { Generated } from 'kysely';
-
 export interface TenantsTable {
   id: string;
   /** Immutable URL-safe handle used by the snake_case APIs and the issuer path. */
@@ -151,5 +149,3 @@ export interface Database {
   email_templates: EmailTemplatesTable;
   tenant_user_counts: TenantUserCountsTable;
 }
-
-export type { Generated };

@@ -20,11 +20,6 @@ export const apiKeyStore = {
     return query.execute();
   },
 
-  async count(db: Executor): Promise<number> {
-    const row = await db.selectFrom('api_keys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
-  },
-
   async insert(db: Executor, row: ApiKeyRow): Promise<void> {
     await db.insertInto('api_keys').values(row).execute();
   },

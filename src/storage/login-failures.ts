@@ -87,11 +87,6 @@ export const loginFailureStore = {
     ).execute();
   },
 
-  async blockedUntil(db: Executor, key: FailureKey, now: number): Promise<number | null> {
-    const row = await whereKey(db.selectFrom('login_failures').select('blocked_until'), key).where('blocked_until', '>', now).executeTakeFirst();
-    return row?.blocked_until == null ? null : Number(row.blocked_until);
-  },
-
   async listBlocked(
     db: Executor,
     tenantId: string,

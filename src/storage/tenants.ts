@@ -36,14 +36,14 @@ export const tenantStore = {
     return (await query.execute()).map(toTenant);
   },
 
+  /** Up to `limit` tenant ids (cheap: no settings are read). */
+  async someIds(db: Executor, limit: number): Promise<string[]> {
+    return (await db.selectFrom('tenants').select('id').limit(limit).execute()).map((r) => r.id);
+  },
+
   async listIdsInState(db: Executor, state: Tenant['state']): Promise<string[]> {
     const rows = await db.selectFrom('tenants').select('id').where('state', '=', state).execute();
     return rows.map((r) => r.id);
-  },
-
-  async count(db: Executor): Promise<number> {
-    const row = await db.selectFrom('tenants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
   },
 
   async insert(db: Executor, tenant: Tenant): Promise<void> {

@@ -101,6 +101,16 @@ export const userStore = {
     return Boolean(await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst());
   },
 
+  /** Which of these ids are taken, in any tenant. */
+  async existingIds(db: Executor, ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await db.selectFrom('users').select('id').where('id', 'in', ids.slice(i, i + 500)).execute();
+      rows.forEach((r) => found.add(r.id));
+    }
+    return found;
+  },
+
   /** Which of these lower-cased usernames / emails are taken in the tenant. */
   async taken(db: Executor, tenantId: string, usernames: string[], emails: string[]): Promise<{ usernames: Set<string>; emails: Set<string> }> {
     const found = { usernames: new Set<string>(), emails: new Set<string>() };

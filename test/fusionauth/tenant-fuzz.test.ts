@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../support/backends.js';
 import { type TestServer, startTestServer } from '../support/server.js';
+import { EVENT_TYPES, GENERATOR_TYPES } from '../../src/core/tenants/settings.js';
 
 const DEFAULT_SEED = 0x7e55e7a;
 const SEED = (() => {
@@ -148,14 +149,7 @@ const GENERATORS = [
   'registrationVerificationIdGenerator',
   'setupPasswordIdGenerator',
 ] as const;
-const GENERATOR_TYPES = ['randomAlpha', 'randomAlphaNumeric', 'randomBytes', 'randomDigits'] as const;
-const EVENTS = [
-  'user.action', 'user.bulk.create', 'user.create', 'user.email.verified', 'user.update',
-  'user.deactivate', 'user.reactivate', 'user.login.success', 'user.login.failed',
-  'user.password.breach', 'user.registration.create', 'user.registration.update',
-  'user.registration.delete', 'user.registration.verified', 'user.delete',
-  'jwt.public-key.update', 'jwt.refresh', 'jwt.refresh-token.revoke',
-] as const;
+const EVENTS = EVENT_TYPES;
 const EXT_TTLS = [
   'changePasswordIdTimeToLiveInSeconds', 'deviceCodeTimeToLiveInSeconds', 'emailVerificationIdTimeToLiveInSeconds',
   'externalAuthenticationIdTimeToLiveInSeconds', 'oneTimePasswordTimeToLiveInSeconds', 'passwordlessLoginTimeToLiveInSeconds',

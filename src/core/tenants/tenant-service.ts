@@ -69,6 +69,12 @@ export class TenantService {
     return tenant;
   }
 
+  /** The only tenant, when there is exactly one (FusionAuth's rule for calls that name none). */
+  async soleTenant(): Promise<Tenant | undefined> {
+    const ids = await tenantStore.someIds(this.deps.db, 2);
+    return ids.length === 1 ? tenantStore.find(this.deps.db, ids[0]!) : undefined;
+  }
+
   async list(scope: TenantScope): Promise<Tenant[]> {
     return tenantStore.list(this.deps.db, scope.tenantId ? [scope.tenantId] : undefined);
   }

@@ -195,7 +195,7 @@ export class UserService {
       seenIds.add(user.id);
       fresh.push(user);
     }
-    const existingIds = await this.existingIds(fresh.map((u) => u.id));
+    const existingIds = await userStore.existingIds(this.deps.db, fresh.map((u) => u.id));
     const toInsert = fresh.filter((u) => {
       if (!existingIds.has(u.id)) return true;
       duplicates.push(u.username ?? u.email ?? u.id);
@@ -205,15 +205,6 @@ export class UserService {
       await userStore.insert(trx, toInsert);
     });
     return { created: toInsert.length, failedUsernames: failed, duplicateUsernames: duplicates };
-  }
-
-  private async existingIds(ids: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.deps.db.selectFrom('users').select('id').where('id', 'in', ids.slice(i, i + 500)).execute();
-      rows.forEach((r) => found.add(r.id));
-    }
-    return found;
   }
 
   /** Validates the input and builds the user (hashing a new password). Does not touch storage. */

@@ -11,8 +11,7 @@ export async function requestTenant(request: FastifyRequest, tenants: TenantServ
   const { tenantId: scoped, tenant } = principal(request);
   if (tenant && tenant.id === scoped) return tenant;
   if (scoped) return tenants.get({}, scoped);
-  const all = await tenants.list({});
-  return all.length === 1 ? all[0] : undefined;
+  return tenants.soleTenant();
 }
 
 export const TENANT_REQUIRED = { code: '[TenantIdRequired]', message: 'More than one tenant exists: name one with X-FusionAuth-TenantId.' };

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { BlockService } from '../../core/login/blocks.js';
 import { tenantOf } from './context.js';
-import { detailsFromAjv, sendVaultError, sendVaultValidation } from './errors.js';
+import { sendVaultError, sendVaultValidation, validationDetails } from './errors.js';
 
 const PageQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -27,7 +27,8 @@ export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: B
   const opts = { schema: { querystring: PageQuery }, attachValidation: true };
 
   app.get<{ Querystring: PageQuery }>('/tenants/:tenant_id/blocked-ips', opts, async (request, reply) => {
-    if (request.validationError) return sendVaultValidation(reply, detailsFromAjv((request.validationError as { validation?: [] }).validation ?? [], 'query'));
+    const details = validationDetails(request);
+    if (details) return sendVaultValidation(reply, details);
     const tenant = tenantOf(request);
     const page = pageOf(request.query);
     const { blocks, total } = await deps.blocks.blockedIps(tenant, page);
@@ -39,7 +40,8 @@ export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: B
   });
 
   app.get<{ Querystring: PageQuery }>('/tenants/:tenant_id/blocked-users', opts, async (request, reply) => {
-    if (request.validationError) return sendVaultValidation(reply, detailsFromAjv((request.validationError as { validation?: [] }).validation ?? [], 'query'));
+    const details = validationDetails(request);
+    if (details) return sendVaultValidation(reply, details);
     const tenant = tenantOf(request);
     const page = pageOf(request.query);
     const { blocks, total } = await deps.blocks.blockedUsers(tenant, page);

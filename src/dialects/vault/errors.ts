@@ -3,7 +3,7 @@
  *   422 {"detail": [{"loc": ["body", "username"], "msg": "…", "type": "value_error"}]}
  *   401/403/404 {"detail": "…"}
  */
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DependencyUnavailable, type FieldProblem, NotFound, NotPermitted, ValidationFailed } from '../../core/errors.js';
 import type { ErrorObject } from '../../http/ajv.js';
 
@@ -54,6 +54,13 @@ export function detailsFromAjv(errors: ErrorObject[], where: string): VaultError
     out.push({ loc, msg: e.keyword === 'required' ? 'field required' : (e.message ?? 'invalid value'), type });
   }
   return out;
+}
+
+/** A route schema's validation failure (attachValidation) as 422 detail, or undefined. */
+export function validationDetails(request: FastifyRequest): VaultErrorDetail[] | undefined {
+  const error = request.validationError as (Error & { validation?: ErrorObject[]; validationContext?: string }) | undefined;
+  if (!error) return undefined;
+  return detailsFromAjv(error.validation ?? [], error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body'));
 }
 
 export function sendVaultValidation(reply: FastifyReply, detail: VaultErrorDetail[]): void {

@@ -2,14 +2,14 @@
  * Vault user API under /tenants/{tenant_id}/users: list (filters, paging, sorting), get by id
  * or username, create, replace, delete, batch create and batch delete.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ValidationFailed, problem } from '../../core/errors.js';
 import type { Tenant } from '../../core/tenants/settings.js';
 import type { User, UserSortField } from '../../core/users/user.js';
 import type { UserInput, UserService } from '../../core/users/user-service.js';
 import { compile } from '../../http/ajv.js';
 import { tenantOf } from './context.js';
-import { detailsFromAjv, sendVaultError, sendVaultValidation } from './errors.js';
+import { sendVaultError, sendVaultValidation, validationDetails } from './errors.js';
 import {
   type VaultUserInput,
   type VaultUserListQuery,
@@ -50,13 +50,6 @@ function fail(reply: FastifyReply, error: unknown, prefix = ''): void {
   if (!sendVaultError(reply, error, (f) => prefix + vaultField(f))) throw error;
 }
 
-/** A request's validation failure as 422 detail, or undefined. */
-function invalid(request: FastifyRequest): ReturnType<typeof detailsFromAjv> | undefined {
-  const error = request.validationError as (Error & { validation?: Parameters<typeof detailsFromAjv>[0]; validationContext?: string }) | undefined;
-  if (!error) return undefined;
-  return detailsFromAjv(error.validation ?? [], error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body'));
-}
-
 function toInput(body: VaultUserInput, tenant: Tenant): UserInput {
   if (body.tenant_id !== undefined && body.tenant_id.toLowerCase() !== tenant.slug && body.tenant_id.toLowerCase() !== tenant.id) {
     throw new ValidationFailed([problem('tenant_id', 'invalid', 'The tenant_id in the body must name the tenant in the path.')]);
@@ -85,7 +78,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
   const validateBatchUser = compile<VaultUserInput>(VaultUserInputSchema);
 
   app.get<{ Querystring: VaultUserListQuery }>('/tenants/:tenant_id/users', { schema: { querystring: VaultUserListQuerySchema }, attachValidation: true }, async (request, reply) => {
-    const details = invalid(request);
+    const details = validationDetails(request);
     if (details) return sendVaultValidation(reply, details);
     const tenant = tenantOf(request);
     const q = request.query;
@@ -101,7 +94,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
   });
 
   app.post('/tenants/:tenant_id/users', { schema: { body: VaultUserInputSchema }, attachValidation: true }, async (request, reply) => {
-    const details = invalid(request);
+    const details = validationDetails(request);
     if (details) return sendVaultValidation(reply, details);
     const tenant = tenantOf(request);
     try {
@@ -132,7 +125,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
   });
 
   app.put<{ Params: { user_id: string } }>('/tenants/:tenant_id/users/:user_id', { schema: { body: VaultUserInputSchema }, attachValidation: true }, async (request, reply) => {
-    const details = invalid(request);
+    const details = validationDetails(request);
     if (details) return sendVaultValidation(reply, details);
     const tenant = tenantOf(request);
     try {
@@ -158,7 +151,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
   });
 
   app.post('/tenants/:tenant_id/users/batch', { schema: batchShape, attachValidation: true, bodyLimit: BATCH_BODY_LIMIT }, async (request, reply) => {
-    const details = invalid(request);
+    const details = validationDetails(request);
     if (details) return sendVaultValidation(reply, details);
     const tenant = tenantOf(request);
     const items = (request.body as { users: unknown[] }).users;
@@ -186,7 +179,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
   });
 
   app.post('/tenants/:tenant_id/users/batch-delete', { schema: { body: VaultBatchDeleteSchema }, attachValidation: true, bodyLimit: BATCH_BODY_LIMIT }, async (request, reply) => {
-    const details = invalid(request);
+    const details = validationDetails(request);
     if (details) return sendVaultValidation(reply, details);
     await users.deleteMany(tenantOf(request), (request.body as { users_ids: string[] }).users_ids);
     return reply.code(201).send(null);
