@@ -57,6 +57,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ...(logger ? { log: logger } : {}),
   });
   const apiKeys = new ApiKeyService({ db, now });
+  // A deleted tenant takes its locked API keys with it.
+  tenants.onDeleted = () => apiKeys.forgetCached();
   const users = new UserService({ db, now });
   const login = new LoginService({ db, users, now });
   const signer = new JwtSigner({ keys, now });

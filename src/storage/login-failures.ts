@@ -6,6 +6,7 @@
 import type { LockoutLimits } from '../core/login/lockout.js';
 import { blockSeconds } from '../core/login/lockout.js';
 import type { Executor } from './executor.js';
+import { preparedQuery } from './prepared.js';
 
 export type FailureKind = 'user' | 'ip';
 
@@ -23,37 +24,61 @@ export interface BlockedEntry {
   blockedUntil: number;
 }
 
-function whereKey<Q extends { where: (...args: any[]) => Q }>(query: Q, key: FailureKey): Q {
+function whereKey<Q extends { where: (...args: any[]) => Q }>(query: Q, key: KeyValues): Q {
   return query.where('tenant_id', '=', key.tenantId).where('kind', '=', key.kind).where('subject', '=', key.subject);
 }
 
-export const loginFailureStore = {
-  /** Counts this attempt before its password is checked; refused while blocked or out of attempts. */
-  async reserve(db: Executor, key: FailureKey, limits: LockoutLimits, now: number): Promise<Reservation> {
-    const windowStart = now - limits.windowSeconds * 1000;
-    // One statement: the first attempt inserts the row; later ones count only while the subject
-    // is not blocked and has attempts left in the window (a new window starts the count again).
-    const row = await db
+type KeyValues = { tenantId: string; kind: FailureKind; subject: string };
+
+/**
+ * One statement: the first attempt inserts the row; later ones count only while the subject is
+ * not blocked and has attempts left in the window (a new window starts the count again).
+ */
+const countAttempt = preparedQuery<KeyValues & { now: number; windowStart: number; maxAttempts: number }, { failed_count: number }>(
+  ['tenantId', 'kind', 'subject', 'now', 'windowStart', 'maxAttempts'],
+  (db, p) =>
+    db
       .insertInto('login_failures')
-      .values({ tenant_id: key.tenantId, kind: key.kind, subject: key.subject, failed_count: 1, window_started_at: now, blocked_until: null, blocked_at: null, block_count: 0 })
+      .values({ tenant_id: p.tenantId, kind: p.kind, subject: p.subject, failed_count: 1, window_started_at: p.now, blocked_until: null, blocked_at: null, block_count: 0 })
       .onConflict((oc) =>
         oc
           .columns(['tenant_id', 'kind', 'subject'])
           .doUpdateSet((eb) => ({
-            failed_count: eb.case().when('login_failures.window_started_at', '<=', windowStart).then(1).else(eb('login_failures.failed_count', '+', 1)).end(),
-            window_started_at: eb.case().when('login_failures.window_started_at', '<=', windowStart).then(now).else(eb.ref('login_failures.window_started_at')).end(),
+            failed_count: eb.case().when('login_failures.window_started_at', '<=', p.windowStart).then(1).else(eb('login_failures.failed_count', '+', 1)).end(),
+            window_started_at: eb.case().when('login_failures.window_started_at', '<=', p.windowStart).then(p.now).else(eb.ref('login_failures.window_started_at')).end(),
           }))
           .where((eb) =>
             eb.and([
-              eb.or([eb('login_failures.blocked_until', 'is', null), eb('login_failures.blocked_until', '<=', now)]),
-              eb.or([eb('login_failures.window_started_at', '<=', windowStart), eb('login_failures.failed_count', '<', limits.maxAttempts)]),
+              eb.or([eb('login_failures.blocked_until', 'is', null), eb('login_failures.blocked_until', '<=', p.now)]),
+              eb.or([eb('login_failures.window_started_at', '<=', p.windowStart), eb('login_failures.failed_count', '<', p.maxAttempts)]),
             ]),
           ),
       )
-      .returning('failed_count')
-      .executeTakeFirst();
+      .returning('failed_count'),
+);
+
+const blockedUntilOf = preparedQuery<KeyValues, { blocked_until: number | null }>(['tenantId', 'kind', 'subject'], (db, p) =>
+  whereKey(db.selectFrom('login_failures').select('blocked_until'), p),
+);
+
+const clearCount = preparedQuery<KeyValues, never>(['tenantId', 'kind', 'subject'], (db, p) =>
+  whereKey(db.updateTable('login_failures').set({ failed_count: 0, block_count: 0 }), p),
+);
+
+const giveAttemptBack = preparedQuery<KeyValues, never>(['tenantId', 'kind', 'subject'], (db, p) =>
+  whereKey(
+    db.updateTable('login_failures').set((eb) => ({ failed_count: eb.case().when('failed_count', '>', 0).then(eb('failed_count', '-', 1)).else(0).end(), block_count: 0 })),
+    p,
+  ),
+);
+
+export const loginFailureStore = {
+  /** Counts this attempt before its password is checked; refused while blocked or out of attempts. */
+  async reserve(db: Executor, key: FailureKey, limits: LockoutLimits, now: number): Promise<Reservation> {
+    const values = { tenantId: key.tenantId, kind: key.kind, subject: key.subject, now, windowStart: now - limits.windowSeconds * 1000, maxAttempts: limits.maxAttempts };
+    const row = (await countAttempt(db, values)).rows[0];
     if (row) return { allowed: true, count: Number(row.failed_count) };
-    const state = await whereKey(db.selectFrom('login_failures').select('blocked_until'), key).executeTakeFirst();
+    const state = (await blockedUntilOf(db, key)).rows[0];
     const until = state?.blocked_until === null || state?.blocked_until === undefined ? null : Number(state.blocked_until);
     return { allowed: false, blockedUntil: until !== null && until > now ? until : null };
   },
@@ -78,13 +103,7 @@ export const loginFailureStore = {
 
   /** The reserved attempt succeeded: give the attempt back (or clear the count) and end the doubling. */
   async succeeded(db: Executor, key: FailureKey, resetCount: boolean): Promise<void> {
-    await whereKey(
-      db.updateTable('login_failures').set((eb) => ({
-        failed_count: resetCount ? 0 : eb.case().when('failed_count', '>', 0).then(eb('failed_count', '-', 1)).else(0).end(),
-        block_count: 0,
-      })),
-      key,
-    ).execute();
+    await (resetCount ? clearCount : giveAttemptBack)(db, key);
   },
 
   async listBlocked(

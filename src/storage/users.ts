@@ -5,6 +5,7 @@ import type { StoredPassword } from '../crypto/passwords/index.js';
 import type { PasswordScheme } from '../core/tenants/settings.js';
 import type { User, UserQuery } from '../core/users/user.js';
 import type { Executor } from './executor.js';
+import { preparedQuery } from './prepared.js';
 
 function toUser(row: Selectable<UsersTable>): User {
   const password: StoredPassword | null = row.password_hash
@@ -61,6 +62,16 @@ function prefixEnd(prefix: string): string {
 
 const SORT_COLUMN = { created_at: 'created_at', username: 'username_lower', email: 'email_lower' } as const;
 
+/** The users whose email or username is this (lower-cased) login id: one, or two that share it. */
+const usersByLoginId = preparedQuery<{ tenantId: string; lower: string }, Selectable<UsersTable>>(['tenantId', 'lower'], (db, p) =>
+  db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', p.tenantId)
+    .where((eb) => eb.or([eb('email_lower', '=', p.lower), eb('username_lower', '=', p.lower)]))
+    .limit(2),
+);
+
 export const userStore = {
   async find(db: Executor, tenantId: string, id: string): Promise<User | undefined> {
     const row = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
@@ -83,13 +94,7 @@ export const userStore = {
    */
   async findByLoginId(db: Executor, tenantId: string, loginId: string): Promise<User | undefined> {
     const lower = loginId.toLowerCase();
-    const rows = await db
-      .selectFrom('users')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where((eb) => eb.or([eb('email_lower', '=', lower), eb('username_lower', '=', lower)]))
-      .limit(2)
-      .execute();
+    const { rows } = await usersByLoginId(db, { tenantId, lower });
     if (rows.length <= 1) return rows[0] && toUser(rows[0]);
     const preferEmail = loginId.includes('@');
     const row = rows.find((r) => (preferEmail ? r.email_lower === lower : r.username_lower === lower)) ?? rows[0]!;

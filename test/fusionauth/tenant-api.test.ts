@@ -65,11 +65,12 @@ for (const backend of backends()) {
       assert.equal(tenant.passwordValidationRules.breachDetection.enabled, false);
       assert.equal(tenant.userDeletePolicy.unverified.enabled, false);
       assert.match(tenant.themeId, /^[0-9a-f-]{36}$/);
-      const keys = [tenant.jwtConfiguration.accessTokenKeyId, tenant.jwtConfiguration.idTokenKeyId];
-      for (const keyId of keys) {
+      // Access tokens are signed on every login: ES256. Id tokens: RS256, which every OpenID RP accepts.
+      const keys = [[tenant.jwtConfiguration.accessTokenKeyId, 'ES256'], [tenant.jwtConfiguration.idTokenKeyId, 'RS256']] as const;
+      for (const [keyId, algorithm] of keys) {
         const key = await attempt(t.client().retrieveKey(keyId));
         assert.equal(key.statusCode, 200);
-        assert.equal(key.response.key.algorithm, 'RS256');
+        assert.equal(key.response.key.algorithm, algorithm);
         assert.equal(key.response.key.privateKey, undefined, 'private material never leaves the server');
       }
     });

@@ -55,7 +55,8 @@ for (const backend of backends()) {
         const keyId = (await attempt(t.client().retrieveTenant(ten.id))).response.tenant.jwtConfiguration.accessTokenKeyId;
         const key = (await attempt(t.client().retrieveKey(keyId))).response.key;
         assert.equal(decodeProtectedHeader(response.body.token).kid, key.kid);
-        const { payload } = await jwtVerify(response.body.token, await importSPKI(key.publicKey, 'RS256'), { issuer: `http://tessera.test/${ten.slug}` });
+        assert.equal(decodeProtectedHeader(response.body.token).alg, key.algorithm);
+        const { payload } = await jwtVerify(response.body.token, await importSPKI(key.publicKey, key.algorithm), { issuer: `http://tessera.test/${ten.slug}` });
         assert.equal(payload.sub, user.user_id);
         assert.equal(payload.tid, ten.id);
         assert.ok(response.body.tokenExpirationInstant > Date.now());

@@ -30,7 +30,32 @@ export interface TestServer {
   /** Raw fetch against the server with the superuser key unless headers say otherwise. */
   fetch(path: string, init?: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string }>;
   restart(): Promise<void>;
+  /** A second Tessera process's twin: same database and master key, its own clock and port. */
+  startPeer(): Promise<{ server: RunningServer; clock: TestClock; fetch: TestServer['fetch'] }>;
   stop(): Promise<void>;
+}
+
+type Fetch = TestServer['fetch'];
+
+function fetcher(baseUrl: () => string, apiKey: string): Fetch {
+  return async (path, init = {}) => {
+    const headers: Record<string, string> = { authorization: apiKey, ...(init.headers ?? {}) };
+    let body: string | undefined = init.rawBody;
+    if (init.body !== undefined) {
+      body = JSON.stringify(init.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(baseUrl() + path, { method: init.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, body: parsed, text };
+  };
 }
 
 export async function startTestServer(backend: Backend, overrides: Partial<Config> = {}): Promise<TestServer> {
@@ -49,6 +74,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Confi
   };
   const clock = new TestClock();
   let server = await startServer(config, { logger: false, now: clock.now });
+  const peers: RunningServer[] = [];
   const handle: TestServer = {
     get url() {
       return server.url;
@@ -62,24 +88,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Confi
     client(key = apiKey) {
       return new FusionAuthClient(key, server.url);
     },
-    async fetch(path, init = {}) {
-      const headers: Record<string, string> = { authorization: apiKey, ...(init.headers ?? {}) };
-      let body: string | undefined = init.rawBody;
-      if (init.body !== undefined) {
-        body = JSON.stringify(init.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      if (body !== undefined) headers['content-type'] ??= 'application/json';
-      const response = await fetch(server.url + path, { method: init.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
-      const text = await response.text();
-      let parsed: unknown;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      return { status: response.status, body: parsed, text };
-    },
+    fetch: fetcher(() => server.url, apiKey),
     async restart() {
       const port = Number(new URL(server.url).port);
       await server.stop();
@@ -87,7 +96,14 @@ export async function startTestServer(backend: Backend, overrides: Partial<Confi
       // Keep-alive sockets to the old process are dead; a client would reconnect, so do we.
       http.globalAgent.destroy();
     },
+    async startPeer() {
+      const peerClock = new TestClock();
+      const peer = await startServer({ ...config, port: 0 }, { logger: false, now: peerClock.now });
+      peers.push(peer);
+      return { server: peer, clock: peerClock, fetch: fetcher(() => peer.url, apiKey) };
+    },
     async stop() {
+      for (const peer of peers) await peer.stop();
       await server.stop();
       await database.drop();
     },

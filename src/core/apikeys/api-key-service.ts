@@ -10,6 +10,7 @@ import { type ApiKeyRow, apiKeyStore } from '../../storage/api-keys.js';
 import { isUniqueViolation } from '../../storage/executor.js';
 import { tenantStore } from '../../storage/tenants.js';
 import { NotFound, ValidationFailed, problem } from '../errors.js';
+import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
 
 export interface ApiKeyPermissions {
   endpoints: Record<string, string[]>;
@@ -63,13 +64,26 @@ function toApiKey(row: ApiKeyRow): ApiKey {
 }
 
 export class ApiKeyService {
-  constructor(private readonly deps: { db: Kysely<Database>; now: () => number }) {}
+  /** Keys by the hash of their value, for the look-up every request makes; every write clears it. */
+  private readonly cache: ReadCache<ApiKey>;
+
+  constructor(private readonly deps: { db: Kysely<Database>; now: () => number }) {
+    this.cache = new ReadCache<ApiKey>({ ttlMs: READ_CACHE_TTL_MS, maxEntries: 10_000, now: deps.now });
+  }
+
+  /** Forget every cached key (after keys were changed or deleted outside this service, e.g. with their tenant). */
+  forgetCached(): void {
+    this.cache.clear();
+  }
 
   /** The key a request presents, or undefined. Lookup is by hash, never by comparing secrets in JS. */
   async authenticate(value: string): Promise<ApiKey | undefined> {
     if (!value || value.length > 512) return undefined;
-    const row = await apiKeyStore.findByHash(this.deps.db, sha256Hex(value));
-    return row && toApiKey(row);
+    const hash = sha256Hex(value);
+    return this.cache.get(hash, async () => {
+      const row = await apiKeyStore.findByHash(this.deps.db, hash);
+      return row && toApiKey(row);
+    });
   }
 
   async create(input: ApiKeyInput, db: Kysely<Database> = this.deps.db): Promise<CreatedApiKey> {
@@ -127,11 +141,14 @@ export class ApiKeyService {
       last_update_instant: this.deps.now(),
     };
     await apiKeyStore.update(this.deps.db, updated);
+    this.cache.clear();
     return toApiKey(updated);
   }
 
   async delete(id: string, callerId: string): Promise<void> {
     if (id === callerId) throw new ValidationFailed([], [{ code: '[inUse]apiKey', message: 'An API key cannot delete itself.' }]);
-    if (!(await apiKeyStore.delete(this.deps.db, id))) throw new NotFound('API key');
+    const deleted = await apiKeyStore.delete(this.deps.db, id);
+    this.cache.clear();
+    if (!deleted) throw new NotFound('API key');
   }
 }

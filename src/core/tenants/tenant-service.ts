@@ -13,6 +13,7 @@ import { tenantStore } from '../../storage/tenants.js';
 import { type FieldProblem, NotFound, NotPermitted, ValidationFailed, problem } from '../errors.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { KeyRow } from '../../storage/keys.js';
+import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
 import { checkTenantSettings } from './rules.js';
 import type { Tenant, TenantSettings } from './settings.js';
 import { isValidSlug, slugCandidate, slugFromName } from './slug.js';
@@ -40,6 +41,10 @@ const MAX_SLUG_ATTEMPTS = 50;
 
 export class TenantService {
   private readonly pendingDeletes = new Set<Promise<void>>();
+  /** Tenants by id, for the reads every request makes; writes below invalidate. */
+  private readonly cache: ReadCache<Tenant>;
+  /** Told when a tenant is deleted (what caches records of it drops them). */
+  onDeleted?: (tenantId: string) => void;
 
   constructor(
     private readonly deps: {
@@ -50,7 +55,9 @@ export class TenantService {
       now: () => number;
       log?: { error: (obj: unknown, msg: string) => void };
     },
-  ) {}
+  ) {
+    this.cache = new ReadCache<Tenant>({ ttlMs: READ_CACHE_TTL_MS, maxEntries: 10_000, now: deps.now });
+  }
 
   defaultIssuer(slug: string): string {
     return `${this.deps.publicUrl}/${slug}`;
@@ -58,13 +65,18 @@ export class TenantService {
 
   async get(scope: TenantScope, id: string): Promise<Tenant> {
     if (scope.tenantId && scope.tenantId !== id) throw new NotPermitted();
-    const tenant = await tenantStore.find(this.deps.db, id);
+    const tenant = await this.cached(id);
     if (!tenant) throw new NotFound('tenant');
     return tenant;
   }
 
+  /** The tenant as last read (at most READ_CACHE_TTL_MS ago); never to be changed in place. */
+  private cached(id: string): Promise<Tenant | undefined> {
+    return this.cache.get(id, () => tenantStore.find(this.deps.db, id));
+  }
+
   async getBySlugOrId(idOrSlug: string): Promise<Tenant> {
-    const tenant = (await tenantStore.find(this.deps.db, idOrSlug)) ?? (await tenantStore.findBySlug(this.deps.db, idOrSlug));
+    const tenant = (await this.cached(idOrSlug)) ?? (await tenantStore.findBySlug(this.deps.db, idOrSlug));
     if (!tenant) throw new NotFound('tenant');
     return tenant;
   }
@@ -72,7 +84,7 @@ export class TenantService {
   /** The only tenant, when there is exactly one (FusionAuth's rule for calls that name none). */
   async soleTenant(): Promise<Tenant | undefined> {
     const ids = await tenantStore.someIds(this.deps.db, 2);
-    return ids.length === 1 ? tenantStore.find(this.deps.db, ids[0]!) : undefined;
+    return ids.length === 1 ? this.cached(ids[0]!) : undefined;
   }
 
   async list(scope: TenantScope): Promise<Tenant[]> {
@@ -169,6 +181,9 @@ export class TenantService {
     } catch (error) {
       if (isUniqueViolation(error)) throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
       throw error;
+    } finally {
+      // Again after the commit: a read that raced the transaction may have cached the old row.
+      this.cache.invalidate(id);
     }
   }
 
@@ -185,6 +200,7 @@ export class TenantService {
       return;
     }
     await tenantStore.setState(this.deps.db, id, 'PendingDelete', this.deps.now());
+    this.cache.invalidate(id);
     this.purgeInBackground(id);
   }
 
@@ -222,6 +238,8 @@ export class TenantService {
       await trx.deleteFrom('keys').where('tenant_id', '=', id).execute();
       await tenantStore.delete(trx, id);
     });
+    this.cache.invalidate(id);
+    this.onDeleted?.(id);
   }
 
   private async assertNameFree(name: string): Promise<void> {
@@ -229,11 +247,16 @@ export class TenantService {
     if (clash) throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
   }
 
+  /**
+   * New tenants get an ES256 key for access tokens (signed on every login, and an ES256
+   * signature costs a fraction of an RSA-2048 one) and an RS256 key for id tokens (the one
+   * algorithm every OpenID relying party must accept).
+   */
   private async prepareMissingKeys(tenantId: string, name: string, settings: TenantSettings): Promise<KeyRow[]> {
     const rows: KeyRow[] = [];
     const suffix = tenantId.slice(0, 8);
     if (!settings.tokens.accessTokenKeyId) {
-      const row = await this.deps.keys.prepare({ name: `${name} access token signing key (${suffix})`, algorithm: 'RS256', tenantId });
+      const row = await this.deps.keys.prepare({ name: `${name} access token signing key (${suffix})`, algorithm: 'ES256', tenantId });
       settings.tokens.accessTokenKeyId = row.id;
       rows.push(row);
     }
