@@ -5,7 +5,7 @@
  *
  * PostgreSQL: TEST_DATABASE_URL when set (it must then answer); otherwise the local default
  * postgres://postgres@127.0.0.1:5432/test is probed and used only if it answers.
- * BENCH_POSTGRES=off skips PostgreSQL altogether.
+ * BENCH_POSTGRES=off skips PostgreSQL altogether; BENCH_SQLITE=off skips SQLite.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -83,7 +83,7 @@ async function postgresVersion(url: string): Promise<string> {
 
 /** The back ends to run, and a note on PostgreSQL when it is skipped. */
 export async function benchBackends(log: (line: string) => void): Promise<{ backends: BenchBackend[]; skipped?: string }> {
-  const backends = [sqliteBackend()];
+  const backends = /^(0|off|false|no)$/i.test(process.env.BENCH_SQLITE ?? '') ? [] : [sqliteBackend()];
   if (/^(0|off|false|no)$/i.test(process.env.BENCH_POSTGRES ?? '')) {
     return { backends, skipped: 'PostgreSQL skipped (BENCH_POSTGRES=off).' };
   }

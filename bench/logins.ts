@@ -4,11 +4,14 @@
  *
  * For each scheme: a tenant created through the FusionAuth API with that
  * passwordEncryptionConfiguration (every other setting at its default: user lockout on, 5
- * attempts), one user with a password created through the Vault API (so the server hashes it),
- * then POST /api/login with the correct password from `connections` connections for
- * `seconds` (after an unrecorded warm-up). Then, in this same process and without HTTP,
- * `verifyPassword` on that user's stored hash with as many verifications in flight for as long:
- * the bare hash throughput. "Login cost" = bare verifies/s ÷ logins/s − 1.
+ * attempts), one user with a password created through the Vault API (so the server hashes it).
+ * Then `rounds` rounds, each of two runs of `seconds`: POST /api/login with the correct password
+ * from `connections` connections (autocannon in a child process), and, in this process without
+ * HTTP, `verifyPassword` on that user's stored hash with as many verifications in flight (the
+ * bare hash); the order alternates between rounds. Both runs are measured in CPU time (this
+ * process, every thread; on PostgreSQL also the database server's processes) and in completions
+ * per second. "Login cost" = CPU per login ÷ CPU per bare verify − 1, the median over the rounds:
+ * what a login costs beyond its hash, whatever else shares the machine's cores meanwhile.
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -17,15 +20,17 @@ import type { PasswordScheme } from '../src/core/tenants/settings.js';
 import { type StoredPassword, verifyPassword } from '../src/crypto/passwords/index.js';
 import { ARGON2_MEMORY_KIB } from '../src/crypto/passwords/argon2.js';
 import { userStore } from '../src/storage/users.js';
-import { call, checkAborted, intFromEnv, isAborted, load, log, meanMs, ms, perSecond } from './harness.js';
+import { postgresCpuMs, processCpuMs } from './cpu.js';
+import { call, checkAborted, intFromEnv, isAborted, loadFromChildProcess, log, ms, perSecond } from './harness.js';
 
 const cores = os.availableParallelism();
 
 export const loginSettings = {
-  /** 0 skips the login scenarios. */
-  seconds: intFromEnv('BENCH_LOGIN_SECONDS', 8, 0),
+  /** Seconds of each run (a round is a login run and a bare run); 0 skips the login scenarios. */
+  seconds: intFromEnv('BENCH_LOGIN_SECONDS', 3, 0),
+  rounds: intFromEnv('BENCH_LOGIN_ROUNDS', 5, 1),
   connections: intFromEnv('BENCH_LOGIN_CONNECTIONS', 2 * cores, 1),
-  warmupSeconds: 1,
+  warmupSeconds: 2,
 };
 
 /** The schemes for new passwords at the factors production uses (src/core/tenants/settings.ts, src/crypto/passwords/). */
@@ -35,33 +40,57 @@ export const LOGIN_SCHEMES: ReadonlyArray<{ scheme: PasswordScheme; factor: numb
   { scheme: 'argon2id', factor: 2, label: `${ARGON2_MEMORY_KIB / 1024} MiB, t=2, p=1` },
 ];
 
+/** One round: a login run and a bare-verify run of the same length and concurrency. */
+export interface LoginRound {
+  logins: number;
+  loginsPerSecond: number;
+  /** CPU per login, ms: this process (every thread) plus, on PostgreSQL, the database server. */
+  cpuPerLogin: number;
+  /** The database server's part of cpuPerLogin (PostgreSQL; 0 on SQLite). */
+  dbCpuPerLogin: number;
+  /** Busy time of this process's main thread (the server's event loop) per login, ms. */
+  mainThreadPerLogin: number;
+  bareVerifies: number;
+  bareVerifiesPerSecond: number;
+  cpuPerVerify: number;
+  mainThreadPerVerify: number;
+  p50: number;
+  p99: number;
+  bareP50: number;
+  /** cpuPerLogin / cpuPerVerify − 1. */
+  cpuCost: number;
+  /** bareVerifiesPerSecond / loginsPerSecond − 1. */
+  throughputCost: number;
+}
+
+/** The rounds at one concurrency, and the median one by CPU cost. */
+export interface LoginSeries {
+  rounds: LoginRound[];
+  median: LoginRound;
+}
+
+function summarize(rounds: LoginRound[]): LoginSeries {
+  const byCost = [...rounds].sort((a, b) => a.cpuCost - b.cpuCost);
+  return { rounds, median: byCost[Math.floor(byCost.length / 2)]! };
+}
+
 export interface LoginRow {
   backend: string;
   scheme: PasswordScheme;
   factorLabel: string;
+  /** Concurrency of the saturated runs. */
   connections: number;
+  /** One login (or bare verify) at a time: what one login costs. */
+  single: LoginSeries;
+  /** `connections` at a time: every core busy. */
+  saturated: LoginSeries;
   logins: number;
-  seconds: number;
-  loginsPerSecond: number;
-  p50: number;
-  p99: number;
   non2xx: number;
   errors: number;
   statuses: string;
-  bareVerifies: number;
-  bareSeconds: number;
-  bareVerifiesPerSecond: number;
-  bareP50: number;
-  bareP99: number;
-  /** bareVerifiesPerSecond / loginsPerSecond − 1. */
-  relativeCost: number;
-  /** Busy time of this process's main thread (the server's event loop) per login / per bare verify, ms. */
-  mainThreadPerLogin: number;
-  mainThreadPerVerify: number;
-  /** CPU time of the whole process (server, hashing threads, the load generator's worker) per login / per bare verify, ms. */
-  cpuPerLogin: number;
-  cpuPerVerify: number;
   loadAverage: number;
+  /** False when the database server's CPU could not be read (PostgreSQL on another host or user). */
+  dbCpuCounted: boolean;
 }
 
 export interface LoginContext {
@@ -104,7 +133,8 @@ export async function benchLogins(ctx: LoginContext): Promise<{ rows: LoginRow[]
   const notes: string[] = [];
   const { backend, baseUrl, apiKey, server } = ctx;
   const db = server.database.db;
-  for (const { scheme, factor, label } of LOGIN_SCHEMES) {
+  const only = (process.env.BENCH_LOGIN_SCHEMES ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const { scheme, factor, label } of LOGIN_SCHEMES.filter((s) => only.length === 0 || only.includes(s.scheme))) {
     checkAborted();
     // The tenant: this scheme and factor, everything else (user lockout included) at its default.
     const created = await call(baseUrl, apiKey, 'POST', '/api/tenant', {
@@ -129,21 +159,75 @@ export async function benchLogins(ctx: LoginContext): Promise<{ rows: LoginRow[]
     const first = await call(baseUrl, apiKey, 'POST', '/api/login', body, { 'x-fusionauth-tenantid': tenantId });
     if (first.status !== 200 || typeof first.json?.token !== 'string') throw new Error(`a ${scheme} login answered ${first.status}: ${JSON.stringify(first.json)}`);
 
-    const run = { path: '/api/login', method: 'POST' as const, headers: loginHeaders, body, connections: loginSettings.connections, timeout: 30 };
-    await load(baseUrl, { ...run, duration: loginSettings.warmupSeconds });
+    const run = { path: '/api/login', method: 'POST', headers: loginHeaders, body, timeout: 30 };
+    await loadFromChildProcess(baseUrl, { ...run, connections: loginSettings.connections, duration: loginSettings.warmupSeconds });
     const loadAverage = os.loadavg()[0]!;
-    log(`${backend}: login ${scheme} (${label}) — POST /api/login, ${loginSettings.seconds} s, ${loginSettings.connections} connections`);
-    let elu = performance.eventLoopUtilization();
-    let cpu = process.cpuUsage();
-    const { result } = await load(baseUrl, { ...run, duration: loginSettings.seconds });
-    const loginBusy = performance.eventLoopUtilization(elu).active;
-    const loginCpu = process.cpuUsage(cpu);
-    log(`${backend}: bare verifyPassword ${scheme} — ${loginSettings.connections} in flight, ${loginSettings.seconds} s`);
-    elu = performance.eventLoopUtilization();
-    cpu = process.cpuUsage();
-    const bare = await bareVerifies(stored, loginSettings.connections, loginSettings.seconds);
-    const bareBusy = performance.eventLoopUtilization(elu).active;
-    const bareCpu = process.cpuUsage(cpu);
+    const countDb = backend === 'postgres' && postgresCpuMs() !== undefined;
+    const dbCpu = () => (countDb ? postgresCpuMs() ?? 0 : 0);
+    const statuses = new Map<string, number>();
+    let non2xx = 0;
+    let errors = 0;
+
+    /** One round at this concurrency: a login run and a bare run, in the given order. */
+    const measureRound = async (concurrency: number, loginFirst: boolean): Promise<LoginRound> => {
+      const loginRun = async () => {
+        const elu = performance.eventLoopUtilization();
+        const cpu = processCpuMs();
+        const db0 = dbCpu();
+        const result = await loadFromChildProcess(baseUrl, { ...run, connections: concurrency, duration: loginSettings.seconds });
+        return { result, busy: performance.eventLoopUtilization(elu).active, cpu: processCpuMs() - cpu, db: dbCpu() - db0 };
+      };
+      const bareRun = async () => {
+        const elu = performance.eventLoopUtilization();
+        const cpu = processCpuMs();
+        const db0 = dbCpu();
+        const bare = await bareVerifies(stored, concurrency, loginSettings.seconds);
+        return { bare, busy: performance.eventLoopUtilization(elu).active, cpu: processCpuMs() - cpu, db: dbCpu() - db0 };
+      };
+      let login: Awaited<ReturnType<typeof loginRun>>;
+      let bare: Awaited<ReturnType<typeof bareRun>>;
+      if (loginFirst) {
+        login = await loginRun();
+        bare = await bareRun();
+      } else {
+        bare = await bareRun();
+        login = await loginRun();
+      }
+      const { result } = login;
+      const n = result.requests.total;
+      non2xx += result.non2xx;
+      errors += result.errors + result.timeouts;
+      for (const [code, { count }] of Object.entries(result.statusCodeStats)) statuses.set(code, (statuses.get(code) ?? 0) + count);
+      const cpuPerLogin = n ? (login.cpu + login.db) / n : 0;
+      const cpuPerVerify = bare.bare.count ? (bare.cpu + bare.db) / bare.bare.count : 0;
+      const loginsPerSecond = result.duration > 0 ? n / result.duration : 0;
+      const bareVerifiesPerSecond = bare.bare.seconds > 0 ? bare.bare.count / bare.bare.seconds : 0;
+      return {
+        logins: n,
+        loginsPerSecond,
+        cpuPerLogin,
+        dbCpuPerLogin: n ? login.db / n : 0,
+        mainThreadPerLogin: n ? login.busy / n : 0,
+        bareVerifies: bare.bare.count,
+        bareVerifiesPerSecond,
+        cpuPerVerify,
+        mainThreadPerVerify: bare.bare.count ? bare.busy / bare.bare.count : 0,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        bareP50: bare.bare.p50,
+        cpuCost: cpuPerVerify > 0 ? cpuPerLogin / cpuPerVerify - 1 : Number.NaN,
+        throughputCost: loginsPerSecond > 0 ? bareVerifiesPerSecond / loginsPerSecond - 1 : Number.NaN,
+      };
+    };
+
+    const single: LoginRound[] = [];
+    const saturated: LoginRound[] = [];
+    for (let round = 0; round < loginSettings.rounds; round++) {
+      log(`${backend}: ${scheme} (${label}) round ${round + 1}/${loginSettings.rounds} — POST /api/login and bare verifyPassword, ${loginSettings.seconds} s each, 1 and ${loginSettings.connections} at a time`);
+      // Alternate which goes first, so a drift in the machine's speed weighs on both alike.
+      single.push(await measureRound(1, round % 2 === 0));
+      saturated.push(await measureRound(loginSettings.connections, round % 2 === 1));
+    }
 
     // The lockout counter must be back at 0 and the user unblocked after only correct passwords.
     const failures = await db
@@ -152,34 +236,19 @@ export async function benchLogins(ctx: LoginContext): Promise<{ rows: LoginRow[]
       .where('tenant_id', '=', tenantId)
       .where('kind', '=', 'user')
       .executeTakeFirst();
-    const loginsPerSecond = result.duration > 0 ? result.requests.total / result.duration : 0;
-    const bareVerifiesPerSecond = bare.seconds > 0 ? bare.count / bare.seconds : 0;
     rows.push({
       backend,
       scheme,
       factorLabel: label,
-      connections: result.connections,
-      logins: result.requests.total,
-      seconds: result.duration,
-      loginsPerSecond,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      non2xx: result.non2xx,
-      errors: result.errors + result.timeouts,
-      statuses: Object.entries(result.statusCodeStats)
-        .map(([code, { count }]) => `${code}×${count}`)
-        .join(', '),
-      bareVerifies: bare.count,
-      bareSeconds: bare.seconds,
-      bareVerifiesPerSecond,
-      bareP50: bare.p50,
-      bareP99: bare.p99,
-      relativeCost: loginsPerSecond > 0 ? bareVerifiesPerSecond / loginsPerSecond - 1 : Number.NaN,
-      mainThreadPerLogin: result.requests.total ? loginBusy / result.requests.total : 0,
-      mainThreadPerVerify: bare.count ? bareBusy / bare.count : 0,
-      cpuPerLogin: result.requests.total ? (loginCpu.user + loginCpu.system) / 1000 / result.requests.total : 0,
-      cpuPerVerify: bare.count ? (bareCpu.user + bareCpu.system) / 1000 / bare.count : 0,
+      connections: loginSettings.connections,
+      single: summarize(single),
+      saturated: summarize(saturated),
+      logins: [...single, ...saturated].reduce((sum, r) => sum + r.logins, 0),
+      non2xx,
+      errors,
+      statuses: [...statuses].map(([code, count]) => `${code}×${count}`).join(', '),
       loadAverage,
+      dbCpuCounted: countDb,
     });
     if (rows.length === 1) {
       notes.push(
@@ -201,31 +270,45 @@ export async function benchLogins(ctx: LoginContext): Promise<{ rows: LoginRow[]
 // --- report -----------------------------------------------------------------------------------
 
 const percent = (value: number) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} %` : 'n/a');
+const GOAL = 0.1;
+const mark = (value: number) => (Math.abs(value) <= GOAL ? '' : ' ✗');
+
+const range = (series: LoginSeries) => {
+  const costs = series.rounds.map((x) => x.cpuCost);
+  return `${percent(Math.min(...costs))} … ${percent(Math.max(...costs))}`;
+};
+const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export function loginTable(rows: LoginRow[]): string {
   const lines = [
-    '| Back end | Scheme | Factor | Conns | Logins | Duration (s) | Logins/s | Logins/s per core | p50 (ms) | p99 (ms) | Non-2xx | Errors | Bare verifies/s | Bare p50 (ms) | Login cost vs bare verify | Load (1 min) |',
-    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| Back end | Scheme | Factor | Login cost vs bare verify, one at a time (CPU) | Rounds’ range | Login cost vs bare verify, all cores busy (CPU) | Rounds’ range | CPU per login (ms) | CPU per bare verify (ms) | Logins/s | Logins/s per core | Bare verifies/s | Throughput: bare ÷ logins − 1 | p50 (ms) | p99 (ms) | Non-2xx | Errors | Load (1 min) |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const r of rows) {
+    const one = r.single.median;
+    const all = r.saturated.median;
     lines.push(
-      `| ${r.backend} | ${r.scheme} | ${r.factorLabel} | ${r.connections} | ${r.logins} | ${r.seconds.toFixed(1)} | ${perSecond(r.loginsPerSecond)} | ${perSecond(r.loginsPerSecond / cores)} | ` +
-        `${ms(r.p50)} | ${ms(r.p99)} | ${r.non2xx} | ${r.errors} | ${perSecond(r.bareVerifiesPerSecond)} | ${meanMs(r.bareP50)} | ${percent(r.relativeCost)}${Math.abs(r.relativeCost) <= 0.1 ? '' : ' ✗'} | ${r.loadAverage.toFixed(2)} |`,
+      `| ${r.backend} | ${r.scheme} | ${r.factorLabel} | **${percent(one.cpuCost)}**${mark(one.cpuCost)} | ${range(r.single)} | ${percent(all.cpuCost)}${mark(all.cpuCost)} | ${range(r.saturated)} | ` +
+        `${one.cpuPerLogin.toFixed(2)} | ${one.cpuPerVerify.toFixed(2)} | ${perSecond(all.loginsPerSecond)} | ${perSecond(all.loginsPerSecond / cores)} | ${perSecond(all.bareVerifiesPerSecond)} | ` +
+        `${percent(medianOf(r.saturated.rounds.map((x) => x.throughputCost)))} | ${ms(all.p50)} | ${ms(all.p99)} | ${r.non2xx} | ${r.errors} | ${r.loadAverage.toFixed(2)} |`,
     );
   }
   return lines.join('\n');
 }
 
-/** Where a login's time goes, next to a bare verify. */
+/** Where a login's time goes, next to a bare verify (median rounds). */
 export function loginCostTable(rows: LoginRow[]): string {
   const lines = [
-    '| Back end | Scheme | Main thread per login (ms) | Main thread per bare verify (ms) | Process CPU per login (ms) | Process CPU per bare verify (ms) | CPU beyond the hash per login (ms) |',
+    '| Back end | Scheme | Concurrency | Main thread per login (ms) | Main thread per bare verify (ms) | Database server CPU per login (ms) | CPU beyond the hash per login (ms) |',
     '|---|---|--:|--:|--:|--:|--:|',
   ];
   for (const r of rows) {
-    lines.push(
-      `| ${r.backend} | ${r.scheme} | ${r.mainThreadPerLogin.toFixed(2)} | ${r.mainThreadPerVerify.toFixed(2)} | ${r.cpuPerLogin.toFixed(2)} | ${r.cpuPerVerify.toFixed(2)} | ${(r.cpuPerLogin - r.cpuPerVerify).toFixed(2)} |`,
-    );
+    for (const [concurrency, m] of [[1, r.single.median], [r.connections, r.saturated.median]] as const) {
+      const dbCell = r.dbCpuCounted ? m.dbCpuPerLogin.toFixed(2) : r.backend === 'postgres' ? 'not readable' : '—';
+      lines.push(
+        `| ${r.backend} | ${r.scheme} | ${concurrency} | ${m.mainThreadPerLogin.toFixed(2)} | ${m.mainThreadPerVerify.toFixed(2)} | ${dbCell} | ${(m.cpuPerLogin - m.cpuPerVerify).toFixed(2)} |`,
+      );
+    }
   }
   return lines.join('\n');
 }

@@ -5,11 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type PostgresPool, type PostgresPoolClient, SqliteDialect, type SqliteDatabase } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
+import { hotStatementName } from './hot-statements.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -72,7 +73,26 @@ function openPostgres(url: string): Kysely<Database> {
   // still closing when the pool has ended). Without a listener pg raises that as an uncaught
   // exception and the process dies; with one, the pool simply drops the client.
   pool.on('error', () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedHotStatements(pool) }) });
+}
+
+/** Runs the hot statements (./hot-statements.ts) as named statements: parsed and planned once per connection. */
+function withNamedHotStatements(pool: pg.Pool): PostgresPool {
+  return {
+    end: () => pool.end(),
+    async connect() {
+      const client = await pool.connect();
+      const wrapped = {
+        query(sqlOrCursor: unknown, parameters?: ReadonlyArray<unknown>) {
+          const name = typeof sqlOrCursor === 'string' ? hotStatementName(sqlOrCursor) : undefined;
+          if (name) return client.query({ name, text: sqlOrCursor as string, values: parameters as unknown[] });
+          return (client.query as (...args: unknown[]) => unknown)(sqlOrCursor, parameters);
+        },
+        release: () => client.release(),
+      };
+      return wrapped as unknown as PostgresPoolClient;
+    },
+  };
 }
 
 export async function openDatabase(url: string): Promise<DatabaseHandle> {

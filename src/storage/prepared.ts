@@ -5,11 +5,13 @@
  * (the lockout upsert: ~130 µs to build and compile, ~10 µs to run), and a login runs several.
  * A prepared query is built with named placeholders in place of its values, compiled once per
  * database handle, and from then on run with the values slotted into the compiled parameters.
- * The SQL text stays the same, so the SQLite statement cache (db/connect.ts) reuses its
- * statement too.
+ * The SQL text stays the same, so SQLite reuses its prepared statement (db/connect.ts) and
+ * PostgreSQL runs it as a named statement, parsed and planned once per connection
+ * (db/hot-statements.ts).
  */
 import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
 import type { Executor } from './executor.js';
+import { markHot } from '../db/hot-statements.js';
 
 type Value = string | number | null;
 type Slot = { name: string } | { constant: unknown };
@@ -36,6 +38,7 @@ export function preparedQuery<P extends Record<string, Value>, Row>(
     );
     const unused = names.filter((name) => !slots.some((slot) => 'name' in slot && slot.name === name));
     if (unused.length) throw new Error(`placeholders never used in the query: ${unused.join(', ')}`);
+    markHot(query.sql);
     const entry = { query, slots };
     compiled.set(db, entry);
     return entry;
