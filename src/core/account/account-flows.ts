@@ -64,7 +64,7 @@ export class AccountFlows {
     // Check first (a weak password must not burn the link), then spend the id, then write.
     await this.deps.users.checkNewPassword(tenant, user, password);
     if (!(await this.deps.ids.consume(changePasswordId, 'changePassword'))) throw new NotFound('change password id');
-    await this.deps.users.setPassword(tenant, user.id, password);
+    await this.deps.users.setPassword(tenant, user.id, password, { checked: true });
     await loginFailureStore.unblock(this.deps.db, { tenantId: tenant.id, kind: 'user', subject: user.id }, this.deps.now());
     return this.deps.users.get(tenant, user.id);
   }

@@ -124,9 +124,10 @@ export class UserService {
    * A password change by its owner (reset link, change-password id): the tenant's rules and
    * history apply; afterwards no change is required any more.
    */
-  async setPassword(tenant: Tenant, id: string, password: string): Promise<User> {
+  /** `checked`: the caller ran checkNewPassword for this password already (history checks are hash verifications: not twice). */
+  async setPassword(tenant: Tenant, id: string, password: string, options: { checked?: boolean } = {}): Promise<User> {
     const current = await this.get(tenant, id);
-    await this.checkNewPassword(tenant, current, password);
+    if (!options.checked) await this.checkNewPassword(tenant, current, password);
     const now = this.deps.now();
     const { scheme, factor } = tenant.settings.passwordHashing;
     const next: User = { ...current, password: await hashPassword(password, scheme, factor), passwordChangedAt: now, passwordChangeRequired: false, updatedAt: now };
