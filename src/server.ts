@@ -22,6 +22,7 @@ import { type Mailer, SmtpMailer } from './email/mailer.js';
 import { MasterKey } from './crypto/master-key.js';
 import { type DatabaseHandle, openDatabase } from './db/connect.js';
 import { buildApp } from './http/app.js';
+import { TableStatistics } from './storage/statistics.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -30,6 +31,7 @@ export interface RunningServer {
   url: string;
   database: DatabaseHandle;
   tenants: TenantService;
+  statistics: TableStatistics;
   bootstrap: BootstrapResult;
   stop(): Promise<void>;
 }
@@ -59,7 +61,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const apiKeys = new ApiKeyService({ db, now });
   // A deleted tenant takes its locked API keys with it.
   tenants.onDeleted = () => apiKeys.forgetCached();
-  const users = new UserService({ db, now });
+  const statistics = new TableStatistics({ db, kind: database.kind, now, ...(logger ? { log: logger } : {}) });
+  const users = new UserService({ db, now, statistics });
   const login = new LoginService({ db, users, now });
   const signer = new JwtSigner({ keys, now });
   const blocks = new BlockService({ db, now });
@@ -88,6 +91,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     url: `http://${host}:${port}`,
     database,
     tenants,
+    statistics,
     bootstrap: bootstrapResult,
     stop() {
       // Stop accepting, let in-flight requests finish, then finish background work and close the pool.
@@ -95,6 +99,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await app.close();
         await tenants.settle();
         await notifier.settle();
+        await statistics.settle();
         mailer.close();
         await database.close();
       })();

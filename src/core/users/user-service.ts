@@ -9,6 +9,7 @@ import type { Database } from '../../db/schema.js';
 import { type StoredPassword, PASSWORD_SCHEMES, hashPassword, isKnownScheme } from '../../crypto/passwords/index.js';
 import { isUniqueViolation } from '../../storage/executor.js';
 import { userStore } from '../../storage/users.js';
+import type { TableStatistics } from '../../storage/statistics.js';
 import { type FieldProblem, NotFound, ValidationFailed, problem } from '../errors.js';
 import { checkPasswordRules, historyDepth, reusesPrevious } from '../passwords/policy.js';
 import type { Tenant } from '../tenants/settings.js';
@@ -56,7 +57,8 @@ export interface UserHooks {
 export class UserService {
   readonly hooks: UserHooks = {};
 
-  constructor(private readonly deps: { db: Kysely<Database>; now: () => number }) {}
+  /** `statistics`: told of bulk inserts, so PostgreSQL's planner statistics keep up with imports. */
+  constructor(private readonly deps: { db: Kysely<Database>; now: () => number; statistics?: TableStatistics }) {}
 
   async get(tenant: Tenant, id: string): Promise<User> {
     const user = await userStore.find(this.deps.db, tenant.id, id);
@@ -205,6 +207,7 @@ export class UserService {
     await this.deps.db.transaction().execute(async (trx) => {
       await userStore.insert(trx, toInsert);
     });
+    this.deps.statistics?.noteBulkInsert('users', toInsert.length);
     return { created: toInsert.length, failedUsernames: failed, duplicateUsernames: duplicates };
   }
 
