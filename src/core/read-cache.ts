@@ -4,12 +4,12 @@
  * Tessera process sharing the database goes unseen here. Changes made through this process
  * invalidate at once.
  *
- * A load that began before an invalidation never fills the cache afterwards (it may have read
+ * A load that began before a clear never fills the cache afterwards (it may have read
  * the old row), so an update can never be undone by a slow concurrent read.
  */
 export class ReadCache<V> {
   private readonly entries = new Map<string, { value: V; expires: number }>();
-  /** Bumped by every invalidation; a load stores its result only if it did not change meanwhile. */
+  /** Bumped by every clear; a load stores its result only if it did not change meanwhile. */
   private generation = 0;
 
   constructor(
@@ -29,11 +29,6 @@ export class ReadCache<V> {
       this.entries.set(key, { value, expires: now + this.options.ttlMs });
     }
     return value;
-  }
-
-  invalidate(key: string): void {
-    this.generation++;
-    this.entries.delete(key);
   }
 
   clear(): void {

@@ -36,7 +36,9 @@ for (const backend of backends()) {
       const peer = await t.startPeer();
       const created = await attempt(t.client().createTenant(null as unknown as string, { tenant: { name: `shared-${Date.now()}` } }));
       const id: string = created.response.tenant!.id!;
+      const slug = new URL(created.response.tenant!.issuer!).pathname.slice(1);
       assert.equal((await peer.fetch(`/api/tenant/${id}`)).body.tenant.name, created.response.tenant!.name);
+      assert.equal((await peer.fetch(`/tenants/${slug}/users`)).status, 200, 'the peer knows the tenant by its slug too');
 
       const renamed = `renamed-${Date.now()}`;
       assert.equal((await attempt(t.client().patchTenant(id, { tenant: { name: renamed } }))).statusCode, 200);
@@ -46,8 +48,10 @@ for (const backend of backends()) {
 
       assert.equal((await attempt(t.client().deleteTenant(id))).statusCode, 200);
       assert.equal((await t.fetch(`/api/tenant/${id}`)).status, 404);
+      assert.equal((await t.fetch(`/tenants/${slug}/users`)).status, 404);
       peer.clock.advance(READ_CACHE_TTL_MS + 1);
       assert.equal((await peer.fetch(`/api/tenant/${id}`)).status, 404);
+      assert.equal((await peer.fetch(`/tenants/${slug}/users`)).status, 404);
     });
   });
 }

@@ -38,10 +38,11 @@ export interface CreateTenant extends Partial<TenantDraft> {
 }
 
 const MAX_SLUG_ATTEMPTS = 50;
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class TenantService {
   private readonly pendingDeletes = new Set<Promise<void>>();
-  /** Tenants by id, for the reads every request makes; writes below invalidate. */
+  /** Tenants by id and by slug (`slug:…`), for the reads every request makes; writes below clear it. */
   private readonly cache: ReadCache<Tenant>;
   /** Told when a tenant is deleted (what caches records of it drops them). */
   onDeleted?: (tenantId: string) => void;
@@ -76,7 +77,8 @@ export class TenantService {
   }
 
   async getBySlugOrId(idOrSlug: string): Promise<Tenant> {
-    const tenant = (await this.cached(idOrSlug)) ?? (await tenantStore.findBySlug(this.deps.db, idOrSlug));
+    const bySlug = () => this.cache.get(`slug:${idOrSlug}`, () => tenantStore.findBySlug(this.deps.db, idOrSlug));
+    const tenant = UUID_SHAPE.test(idOrSlug) ? ((await this.cached(idOrSlug)) ?? (await bySlug())) : await bySlug();
     if (!tenant) throw new NotFound('tenant');
     return tenant;
   }
@@ -182,8 +184,9 @@ export class TenantService {
       if (isUniqueViolation(error)) throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
       throw error;
     } finally {
-      // Again after the commit: a read that raced the transaction may have cached the old row.
-      this.cache.invalidate(id);
+      // After the commit (a read that raced the transaction may have cached the old row). Tenants
+      // are cached by id and by slug, and writes are rare: forget them all.
+      this.cache.clear();
     }
   }
 
@@ -200,7 +203,7 @@ export class TenantService {
       return;
     }
     await tenantStore.setState(this.deps.db, id, 'PendingDelete', this.deps.now());
-    this.cache.invalidate(id);
+    this.cache.clear();
     this.purgeInBackground(id);
   }
 
@@ -238,7 +241,7 @@ export class TenantService {
       await trx.deleteFrom('keys').where('tenant_id', '=', id).execute();
       await tenantStore.delete(trx, id);
     });
-    this.cache.invalidate(id);
+    this.cache.clear();
     this.onDeleted?.(id);
   }
 
