@@ -1,10 +1,12 @@
 /**
- * PostgreSQL chooses its plans from table statistics, which autovacuum refreshes — when it runs,
- * and only after a delay. A bulk import into an empty or small tenant changes the table faster
- * than that, and until the statistics catch up the planner may pick slow plans for the very
- * queries the import runs (duplicate checks) and for deep pages. So after bulk inserts of many
- * rows the table is analysed in the background: one ANALYZE at a time, at most every 30 s per
- * table. SQLite needs none of this (its indexes are chosen without statistics here).
+ * PostgreSQL chooses its plans from table statistics and answers from an index alone only for
+ * pages its visibility map marks all-visible; autovacuum keeps both — when it runs, and only
+ * after a delay. A bulk import changes the table faster than that, and until they catch up the
+ * planner may pick slow plans for the very queries the import runs (duplicate checks), and deep
+ * pages read the table instead of the index. So after bulk inserts of many rows the table gets
+ * VACUUM (ANALYZE) in the background: one at a time, at most every 30 s per table (a vacuum
+ * skips the pages already all-visible, so repeating it during an import stays cheap). SQLite
+ * needs none of this (its indexes are chosen without statistics here).
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -39,7 +41,7 @@ export class TableStatistics {
     if (pending < ROWS_BEFORE_ANALYZE || this.running || now - (this.lastRun.get(table) ?? -Infinity) < MIN_INTERVAL_MS) return;
     this.inserted.set(table, 0);
     this.lastRun.set(table, now);
-    this.running = sql`analyze ${sql.table(table)}`
+    this.running = sql`vacuum (analyze) ${sql.table(table)}`
       .execute(this.deps.db)
       .then(
         () => undefined,
