@@ -233,13 +233,15 @@ export async function benchLogins(ctx: LoginContext): Promise<{ rows: LoginRow[]
       saturated.push(await measureRound(loginSettings.connections, round % 2 === 1));
     }
 
-    // The lockout counter must be back at 0 and the user unblocked after only correct passwords.
-    const failures = await db
-      .selectFrom('login_failures')
-      .select(['failed_count', 'blocked_until'])
-      .where('tenant_id', '=', tenantId)
-      .where('kind', '=', 'user')
-      .executeTakeFirst();
+    // The lockout counter must be back at 0 and the user unblocked after only correct passwords, once
+    // the logins the load generator left in flight when it stopped have finished (up to 5 s).
+    const readFailures = () =>
+      db.selectFrom('login_failures').select(['failed_count', 'blocked_until']).where('tenant_id', '=', tenantId).where('kind', '=', 'user').executeTakeFirst();
+    let failures = await readFailures();
+    for (let wait = 0; wait < 50 && failures && (Number(failures.failed_count) !== 0 || failures.blocked_until !== null); wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      failures = await readFailures();
+    }
     rows.push({
       backend,
       scheme,

@@ -72,6 +72,10 @@ const giveAttemptBack = preparedQuery<KeyValues, never>(['tenantId', 'kind', 'su
   ),
 );
 
+const releaseAttempt = preparedQuery<KeyValues, never>(['tenantId', 'kind', 'subject'], (db, p) =>
+  whereKey(db.updateTable('login_failures').set((eb) => ({ failed_count: eb.case().when('failed_count', '>', 0).then(eb('failed_count', '-', 1)).else(0).end() })), p),
+);
+
 export const loginFailureStore = {
   /** Counts this attempt before its password is checked; refused while blocked or out of attempts. */
   async reserve(db: Executor, key: FailureKey, limits: LockoutLimits, now: number): Promise<Reservation> {
@@ -104,6 +108,11 @@ export const loginFailureStore = {
   /** The reserved attempt succeeded: give the attempt back (or clear the count) and end the doubling. */
   async succeeded(db: Executor, key: FailureKey, resetCount: boolean): Promise<void> {
     await (resetCount ? clearCount : giveAttemptBack)(db, key);
+  },
+
+  /** The reserved attempt was never checked (an error came first): give it back, and nothing else. */
+  async released(db: Executor, key: FailureKey): Promise<void> {
+    await releaseAttempt(db, key);
   },
 
   async listBlocked(

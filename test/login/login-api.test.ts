@@ -170,6 +170,17 @@ for (const backend of backends()) {
       assert.deepEqual(statuses, Array(12).fill(200));
     });
 
+    test('a login whose stored hash cannot be checked gives its attempt back (a damaged row never locks its user)', async () => {
+      const ten = await tenant();
+      const user = await ten.addUser({ username: 'damaged', email: 'damaged@example.com', password: 'wonderland-1865' });
+      // A row damaged outside the API (the import validates hashes): a scheme no hasher knows.
+      await t.server.database.db.updateTable('users').set({ password_scheme: 'no-such-scheme' }).where('id', '=', user.user_id).execute();
+      for (let i = 0; i < 7; i++) assert.equal((await ten.login('damaged', 'wonderland-1865')).status, 500);
+      const row = await t.server.database.db.selectFrom('login_failures').select(['failed_count', 'blocked_until']).where('subject', '=', user.user_id).executeTakeFirst();
+      assert.equal(Number(row?.failed_count ?? 0), 0);
+      assert.equal(row?.blocked_until ?? null, null);
+    });
+
     test('IP brute force: an address is blocked across users; whitelisted addresses never are', async () => {
       const ten = await tenant();
       await ten.configure((s) =>

@@ -85,9 +85,17 @@ export class LoginService {
       userCount = reserved.count;
     }
 
-    const matches = user.password
-      ? await verifyPassword(attempt.password, user.password)
-      : await verifyAgainstDummy(attempt.password, hashing.scheme, hashing.factor);
+    let matches: boolean;
+    try {
+      matches = user.password
+        ? await verifyPassword(attempt.password, user.password)
+        : await verifyAgainstDummy(attempt.password, hashing.scheme, hashing.factor);
+    } catch (error) {
+      // An attempt that could not be checked (e.g. a malformed imported hash) is given back.
+      if (userRules.enabled) await loginFailureStore.released(db, userKey);
+      if (countIp) await loginFailureStore.released(db, ipKey);
+      throw error;
+    }
     if (!matches) {
       if (userRules.enabled) {
         const lockedUntil = await loginFailureStore.failed(db, userKey, userCount, userRules, now());
