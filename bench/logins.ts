@@ -174,20 +174,16 @@ export async function benchLogins(ctx: LoginContext): Promise<{ rows: LoginRow[]
 
     /** One round at this concurrency: a login run and a bare run, in the given order. */
     const measureRound = async (concurrency: number, loginFirst: boolean): Promise<LoginRound> => {
-      const loginRun = async () => {
+      /** Runs `work` and reports what it cost: main-thread busy time, this process's CPU, the database server's CPU. */
+      const measured = async <T>(work: () => Promise<T>) => {
         const elu = performance.eventLoopUtilization();
         const cpu = processCpuMs();
         const db0 = dbCpu();
-        const result = await loadFromChildProcess(baseUrl, { ...run, connections: concurrency, duration: loginSettings.seconds });
-        return { result, busy: performance.eventLoopUtilization(elu).active, cpu: processCpuMs() - cpu, db: dbCpu() - db0 };
+        const value = await work();
+        return { value, busy: performance.eventLoopUtilization(elu).active, cpu: processCpuMs() - cpu, db: dbCpu() - db0 };
       };
-      const bareRun = async () => {
-        const elu = performance.eventLoopUtilization();
-        const cpu = processCpuMs();
-        const db0 = dbCpu();
-        const bare = await bareVerifies(stored, concurrency, loginSettings.seconds);
-        return { bare, busy: performance.eventLoopUtilization(elu).active, cpu: processCpuMs() - cpu, db: dbCpu() - db0 };
-      };
+      const loginRun = () => measured(() => loadFromChildProcess(baseUrl, { ...run, connections: concurrency, duration: loginSettings.seconds }));
+      const bareRun = () => measured(() => bareVerifies(stored, concurrency, loginSettings.seconds));
       let login: Awaited<ReturnType<typeof loginRun>>;
       let bare: Awaited<ReturnType<typeof bareRun>>;
       if (loginFirst) {
@@ -197,28 +193,28 @@ export async function benchLogins(ctx: LoginContext): Promise<{ rows: LoginRow[]
         bare = await bareRun();
         login = await loginRun();
       }
-      const { result } = login;
+      const result = login.value;
       const n = result.requests.total;
       non2xx += result.non2xx;
       errors += result.errors + result.timeouts;
       for (const [code, { count }] of Object.entries(result.statusCodeStats)) statuses.set(code, (statuses.get(code) ?? 0) + count);
       const cpuPerLogin = n ? (login.cpu + login.db) / n : 0;
-      const cpuPerVerify = bare.bare.count ? (bare.cpu + bare.db) / bare.bare.count : 0;
+      const cpuPerVerify = bare.value.count ? (bare.cpu + bare.db) / bare.value.count : 0;
       const loginsPerSecond = result.duration > 0 ? n / result.duration : 0;
-      const bareVerifiesPerSecond = bare.bare.seconds > 0 ? bare.bare.count / bare.bare.seconds : 0;
+      const bareVerifiesPerSecond = bare.value.seconds > 0 ? bare.value.count / bare.value.seconds : 0;
       return {
         logins: n,
         loginsPerSecond,
         cpuPerLogin,
         dbCpuPerLogin: n ? login.db / n : 0,
         mainThreadPerLogin: n ? login.busy / n : 0,
-        bareVerifies: bare.bare.count,
+        bareVerifies: bare.value.count,
         bareVerifiesPerSecond,
         cpuPerVerify,
-        mainThreadPerVerify: bare.bare.count ? bare.busy / bare.bare.count : 0,
+        mainThreadPerVerify: bare.value.count ? bare.busy / bare.value.count : 0,
         p50: result.latency.p50,
         p99: result.latency.p99,
-        bareP50: bare.bare.p50,
+        bareP50: bare.value.p50,
         cpuCost: cpuPerVerify > 0 ? cpuPerLogin / cpuPerVerify - 1 : Number.NaN,
         throughputCost: loginsPerSecond > 0 ? bareVerifiesPerSecond / loginsPerSecond - 1 : Number.NaN,
       };

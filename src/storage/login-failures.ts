@@ -65,16 +65,19 @@ const clearCount = preparedQuery<KeyValues, never>(['tenantId', 'kind', 'subject
   whereKey(db.updateTable('login_failures').set({ failed_count: 0, block_count: 0 }), p),
 );
 
-const giveAttemptBack = preparedQuery<KeyValues, never>(['tenantId', 'kind', 'subject'], (db, p) =>
-  whereKey(
-    db.updateTable('login_failures').set((eb) => ({ failed_count: eb.case().when('failed_count', '>', 0).then(eb('failed_count', '-', 1)).else(0).end(), block_count: 0 })),
-    p,
-  ),
-);
-
-const releaseAttempt = preparedQuery<KeyValues, never>(['tenantId', 'kind', 'subject'], (db, p) =>
-  whereKey(db.updateTable('login_failures').set((eb) => ({ failed_count: eb.case().when('failed_count', '>', 0).then(eb('failed_count', '-', 1)).else(0).end() })), p),
-);
+/** One attempt given back; `endDoubling` also forgets earlier blocks (a success, not a mere give-back). */
+const decrementCount = (endDoubling: boolean) =>
+  preparedQuery<KeyValues, never>(['tenantId', 'kind', 'subject'], (db, p) =>
+    whereKey(
+      db.updateTable('login_failures').set((eb) => ({
+        failed_count: eb.case().when('failed_count', '>', 0).then(eb('failed_count', '-', 1)).else(0).end(),
+        ...(endDoubling ? { block_count: 0 } : {}),
+      })),
+      p,
+    ),
+  );
+const giveAttemptBack = decrementCount(true);
+const releaseAttempt = decrementCount(false);
 
 export const loginFailureStore = {
   /** Counts this attempt before its password is checked; refused while blocked or out of attempts. */

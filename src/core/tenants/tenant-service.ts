@@ -14,6 +14,7 @@ import { type FieldProblem, NotFound, NotPermitted, ValidationFailed, problem } 
 import type { KeyService } from '../keys/key-service.js';
 import type { KeyRow } from '../../storage/keys.js';
 import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
+import { isUuid } from '../../util/uuid.js';
 import { checkTenantSettings } from './rules.js';
 import type { Tenant, TenantSettings } from './settings.js';
 import { isValidSlug, slugCandidate, slugFromName } from './slug.js';
@@ -38,7 +39,6 @@ export interface CreateTenant extends Partial<TenantDraft> {
 }
 
 const MAX_SLUG_ATTEMPTS = 50;
-const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class TenantService {
   private readonly pendingDeletes = new Set<Promise<void>>();
@@ -78,7 +78,7 @@ export class TenantService {
 
   async getBySlugOrId(idOrSlug: string): Promise<Tenant> {
     const bySlug = () => this.cache.get(`slug:${idOrSlug}`, () => tenantStore.findBySlug(this.deps.db, idOrSlug));
-    const tenant = UUID_SHAPE.test(idOrSlug) ? ((await this.cached(idOrSlug)) ?? (await bySlug())) : await bySlug();
+    const tenant = isUuid(idOrSlug) ? ((await this.cached(idOrSlug)) ?? (await bySlug())) : await bySlug();
     if (!tenant) throw new NotFound('tenant');
     return tenant;
   }

@@ -5,12 +5,8 @@ import { isPlainObject } from '../../util/json-merge.js';
 import type { ErrorObject } from '../../http/ajv.js';
 import { problemsFromAjv } from './errors.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** FusionAuth ids are UUIDs; path ids that are not are simply not found. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid } from '../../util/uuid.js';
 
 /** Throws the route schema's validation failure (attachValidation) as FusionAuth field errors. */
 export function rejectInvalidBody(request: FastifyRequest): void {
