@@ -19,7 +19,7 @@ import type { RunningServer } from '../src/server.js';
 import type { PasswordScheme } from '../src/core/tenants/settings.js';
 import { type StoredPassword, verifyPassword } from '../src/crypto/passwords/index.js';
 import { ARGON2_MEMORY_KIB } from '../src/crypto/passwords/argon2.js';
-import { userStore } from '../src/storage/users.js';
+
 import { postgresCpuMs, processCpuMs } from './cpu.js';
 import { call, checkAborted, intFromEnv, isAborted, loadFromChildProcess, log, ms, perSecond } from './harness.js';
 
@@ -152,7 +152,7 @@ export async function benchLogins(ctx: LoginContext): Promise<{ rows: LoginRow[]
     // The user, through the Vault API: the server hashes the password with the tenant's scheme.
     const user = await call(baseUrl, apiKey, 'POST', `/tenants/${tenantId}/users`, { username: USERNAME, email: `${USERNAME}@bench.example`, password: PASSWORD });
     if (user.status !== 201) throw new Error(`creating the ${scheme} user answered ${user.status}: ${JSON.stringify(user.json)}`);
-    const stored = (await userStore.findByUsername(db, tenantId, USERNAME))?.password;
+    const stored = (await server.storage.forTenant(tenantId).users.findByUsername(USERNAME))?.password;
     if (!stored || stored.scheme !== scheme || stored.factor !== factor) {
       throw new Error(`the ${scheme} user's stored password is ${stored ? `${stored.scheme}/${stored.factor}` : 'missing'}, not ${scheme}/${factor}`);
     }

@@ -340,7 +340,7 @@ function usersSection(reports: BackendReport[]): string[] {
         ' each answer checked (all created, none failed or duplicate).' +
         ` To keep the run bounded the API gets ${userSettings.fillApiSeconds} s (BENCH_FILL_API_SECONDS); whatever is left then is inserted directly through Kysely with`
       : 'BENCH_FILL=direct: every user inserted directly through Kysely with',
-    '`userStore.insert` from `src/storage/users.ts` (the same rows, 10,000 a transaction, without HTTP, validation or duplicate checks).',
+    '`KyselyUserRepository.insert` from `src/storage/users.ts` (the same rows, 10,000 a transaction, without HTTP, validation or duplicate checks).',
     'Usernames (`user` + digits) and emails (`m` + digits `@bench.example`) follow two different permutations of the user number, so neither index fills in order.',
     'Stored is counted in the database afterwards; Size is what the users take on disk.',
     '',

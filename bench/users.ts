@@ -5,7 +5,7 @@
  * Fill: through the batch API (POST /tenants/{id}/users/batch, 10,000 users a request), every
  * user with an imported bcrypt hash so nothing is hashed. The API fill is bounded: once it has
  * run BENCH_FILL_API_SECONDS, the remaining batches are inserted directly through Kysely and
- * src/storage/users.ts (`userStore.insert`, the rows the API would write, without HTTP,
+ * src/storage/users.ts (`KyselyUserRepository.insert`, the rows the API would write, without HTTP,
  * validation or duplicate checks); BENCH_FILL=direct does that from the start. Usernames and
  * emails follow two different permutations of the user number, so neither index is filled in
  * order and username order differs from email order.
@@ -30,7 +30,7 @@ import pg from 'pg';
 import type { Database } from '../src/db/schema.js';
 import type { RunningServer } from '../src/server.js';
 import type { User, UserQuery } from '../src/core/users/user.js';
-import { userStore } from '../src/storage/users.js';
+import { KyselyUserRepository } from '../src/storage/users.js';
 import { type Row, call, checkAborted, intFromEnv, load, log, meanMs, ms, perSecond, toRow } from './harness.js';
 
 export const userSettings = {
@@ -169,7 +169,7 @@ async function fillThroughApi(ctx: UsersContext, tenantId: string, n: number, pr
   return next;
 }
 
-/** Batches `fromBatch`… inserted through Kysely and userStore.insert, 10,000 users a transaction. */
+/** Batches `fromBatch`… inserted through Kysely and KyselyUserRepository.insert, 10,000 users a transaction. */
 async function fillDirect(ctx: UsersContext, tenantId: string, n: number, fromBatch: number): Promise<void> {
   const naming = userNaming(n);
   const db = ctx.server.database.db;
@@ -197,7 +197,7 @@ async function fillDirect(ctx: UsersContext, tenantId: string, n: number, fromBa
         updatedAt: now,
       });
     }
-    await db.transaction().execute((trx) => userStore.insert(trx, users));
+    await db.transaction().execute((trx) => new KyselyUserRepository(trx, ctx.server.database.kind, tenantId).insert(users));
     if ((b + 1) % 10 === 0 || b + 1 === batches) log(`${ctx.backend}: fill (direct) ${b + 1}/${batches} batches`);
   }
 }
@@ -373,19 +373,19 @@ export async function benchUsers(ctx: UsersContext): Promise<UsersReport> {
       name: 'list (default: limit 10, created_at desc, total_count)',
       path: usersPath,
       check: (json) => expectPage(json, 10, n, 'default list'),
-      storage: (db, t) => userStore.list(db, t, listQuery({})),
+      storage: (db, t) => new KyselyUserRepository(db, ctx.server.database.kind, t).list(listQuery({})),
     },
     {
       name: `username prefix \`${naming.usernamePrefix}\``,
       path: `${usersPath}?username=${naming.usernamePrefix}&limit=10`,
       check: (json) => expectPage(json, 10, 10, 'username prefix'),
-      storage: (db, t) => userStore.list(db, t, listQuery({ username: naming.usernamePrefix })),
+      storage: (db, t) => new KyselyUserRepository(db, ctx.server.database.kind, t).list(listQuery({ username: naming.usernamePrefix })),
     },
     {
       name: `email prefix \`${naming.emailPrefix}\``,
       path: `${usersPath}?email=${naming.emailPrefix}&limit=10`,
       check: (json) => expectPage(json, 10, 10, 'email prefix'),
-      storage: (db, t) => userStore.list(db, t, listQuery({ email: naming.emailPrefix })),
+      storage: (db, t) => new KyselyUserRepository(db, ctx.server.database.kind, t).list(listQuery({ email: naming.emailPrefix })),
     },
     {
       name: 'by username',
@@ -394,7 +394,7 @@ export async function benchUsers(ctx: UsersContext): Promise<UsersReport> {
         if (json?.username !== naming.someUsername) throw new Error(`by-username: got ${JSON.stringify(json).slice(0, 300)}`);
         return `user ${json.username}`;
       },
-      storage: (db, t) => userStore.findByUsername(db, t, naming.someUsername),
+      storage: (db, t) => new KyselyUserRepository(db, ctx.server.database.kind, t).findByUsername(naming.someUsername),
     },
     {
       name: `sort by username, offset ${half.toLocaleString('en')}`,
@@ -406,7 +406,7 @@ export async function benchUsers(ctx: UsersContext): Promise<UsersReport> {
         if (names.join() !== expected.join()) throw new Error(`offset page: expected ${expected.join()}, got ${names.join()}`);
         return `${summary}, ${names[0]}…${names.at(-1)}`;
       },
-      storage: (db, t) => userStore.list(db, t, listQuery({ sortBy: 'username', sortDirection: 1, offset: half })),
+      storage: (db, t) => new KyselyUserRepository(db, ctx.server.database.kind, t).list(listQuery({ sortBy: 'username', sortDirection: 1, offset: half })),
     },
   ];
 
@@ -497,7 +497,7 @@ export function queryTable(rows: QueryRow[]): string {
   return lines.join('\n');
 }
 
-/** A short name for a statement of userStore.list / findByUsername. */
+/** A short name for a statement of KyselyUserRepository.list / findByUsername. */
 function statementKind(sqlText: string): string {
   if (/count\(\*\)/i.test(sqlText)) return 'total_count: `count(*)` over the matches';
   if (/tenant_user_counts/.test(sqlText)) return 'total_count: the tenant’s kept count';

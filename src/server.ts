@@ -22,7 +22,11 @@ import { type Mailer, SmtpMailer } from './email/mailer.js';
 import { MasterKey } from './crypto/master-key.js';
 import { type DatabaseHandle, openDatabase } from './db/connect.js';
 import { buildApp } from './http/app.js';
-import { TableStatistics } from './storage/statistics.js';
+import type { Storage } from './storage/contract.js';
+import { createStorage } from './storage/kysely-storage.js';
+import { ChangeBus } from './core/events/change-bus.js';
+import { ChangeFeedPoller } from './core/events/change-feed-poller.js';
+import { Signals } from './core/events/signals.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -30,8 +34,13 @@ export interface RunningServer {
   app: FastifyInstance;
   url: string;
   database: DatabaseHandle;
+  storage: Storage;
   tenants: TenantService;
-  statistics: TableStatistics;
+  /** Change events: subscribe to hear tenant, key and API-key changes from every instance. */
+  changes: ChangeBus;
+  changeFeed: ChangeFeedPoller;
+  /** Background maintenance (planner statistics after bulk imports). */
+  statistics: { settle(): Promise<void> };
   bootstrap: BootstrapResult;
   stop(): Promise<void>;
 }
@@ -41,6 +50,8 @@ export interface StartOptions {
   /** Where mail goes (default: each tenant's SMTP server). */
   mailer?: Mailer;
   now?: () => number;
+  /** How long tenants and API keys stay cached (default READ_CACHE_TTL_MS; change events clear them sooner). */
+  cacheTtlMs?: number;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -48,38 +59,34 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const now = options.now ?? Date.now;
   const masterKey = config.masterKey ? MasterKey.fromSecret(config.masterKey) : MasterKey.fromFile(config.masterKeyFile);
   const database = await openDatabase(config.databaseUrl);
-  const { db } = database;
-  const keys = new KeyService({ db, masterKey, now });
-  const tenants = new TenantService({
-    db,
-    dbKind: database.kind,
-    keys,
-    publicUrl: config.publicUrl,
-    now,
-    ...(logger ? { log: logger } : {}),
-  });
-  const apiKeys = new ApiKeyService({ db, now });
-  // A deleted tenant takes its locked API keys with it.
-  tenants.onDeleted = () => apiKeys.forgetCached();
-  const statistics = new TableStatistics({ db, kind: database.kind, now, ...(logger ? { log: logger } : {}) });
-  const users = new UserService({ db, now, statistics });
-  const login = new LoginService({ db, users, now });
-  const signer = new JwtSigner({ keys, now });
-  const blocks = new BlockService({ db, now });
+  const log = logger || undefined;
+  const storage = createStorage(database, { now, ...(log ? { log } : {}) });
+  const changes = new ChangeBus({ storage, now, ...(log ? { log } : {}) });
+  const changeFeed = new ChangeFeedPoller({ storage, bus: changes, now, ...(log ? { log } : {}) });
+  const signals = new Signals(log);
+  const cacheTtl = options.cacheTtlMs !== undefined ? { cacheTtlMs: options.cacheTtlMs } : {};
+  const keys = new KeyService({ storage, changes, masterKey, now });
+  const tenants = new TenantService({ storage, changes, keys, publicUrl: config.publicUrl, now, ...cacheTtl, ...(log ? { log } : {}) });
+  const apiKeys = new ApiKeyService({ storage, changes, now, ...cacheTtl });
+  const users = new UserService({ storage, now, signals });
+  const login = new LoginService({ storage, users, signals, now });
+  const signer = new JwtSigner({ keys, changes, now });
+  const blocks = new BlockService({ storage, now });
   const mailer: Mailer = options.mailer ?? new SmtpMailer();
-  const emailTemplates = new EmailTemplateService({ db, now });
-  const notifier = new Notifier({ mailer, templates: emailTemplates, now, ...(logger ? { log: logger } : {}) });
-  const account = new AccountFlows({ db, tenants, users, ids: new OneTimeIds({ db, now }), notifier, publicUrl: config.publicUrl, now });
+  const emailTemplates = new EmailTemplateService({ storage, now });
+  const notifier = new Notifier({ mailer, templates: emailTemplates, now, ...(log ? { log } : {}) });
+  const account = new AccountFlows({ storage, tenants, users, ids: new OneTimeIds({ storage, now }), notifier, publicUrl: config.publicUrl, now });
   // Sign-up and address changes send a verification email when the tenant asks for one.
-  users.hooks.created = (tenant, user) => {
+  signals.on('user.created', ({ tenant, user }) => {
     if (tenant.settings.email.verifyEmail && !user.verified && user.email) account.sendVerificationLater(tenant, user);
-  };
-  users.hooks.emailChanged = (tenant, user) => account.sendVerificationLater(tenant, user);
-  login.onUserLocked = (tenant, userId, until) => account.notifyLocked(tenant, userId, until);
-  const bootstrapResult = await bootstrap({ db, tenants, apiKeys, apiKeyValue: config.bootstrapApiKey, now });
+  });
+  signals.on('user.emailChanged', ({ tenant, user }) => account.sendVerificationLater(tenant, user));
+  signals.on('user.locked', ({ tenant, userId, until }) => account.notifyLocked(tenant, userId, until));
+  const bootstrapResult = await bootstrap({ storage, tenants, apiKeys, apiKeyValue: config.bootstrapApiKey, now });
   await tenants.resumePendingDeletes();
+  await changeFeed.start();
 
-  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, account, emailTemplates, ready: database.ping, logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version });
+  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, account, emailTemplates, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -90,18 +97,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     app,
     url: `http://${host}:${port}`,
     database,
+    storage,
     tenants,
-    statistics,
+    changes,
+    changeFeed,
+    statistics: { settle: () => storage.settle() },
     bootstrap: bootstrapResult,
     stop() {
       // Stop accepting, let in-flight requests finish, then finish background work and close the pool.
       stopping ??= (async () => {
         await app.close();
+        await changeFeed.stop();
         await tenants.settle();
         await notifier.settle();
-        await statistics.settle();
         mailer.close();
-        await database.close();
+        await storage.close();
       })();
       return stopping;
     },

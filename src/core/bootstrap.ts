@@ -3,8 +3,7 @@
  * superuser API key — TESSERA_API_KEY's value when given, else a random one that is returned to
  * be printed once. Later starts find the marker and change nothing.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Storage } from '../storage/contract.js';
 import type { ApiKeyService } from './apikeys/api-key-service.js';
 import type { TenantService } from './tenants/tenant-service.js';
 import { defaultTenantSettings } from './tenants/settings.js';
@@ -18,13 +17,13 @@ export interface BootstrapResult {
 }
 
 export async function bootstrap(deps: {
-  db: Kysely<Database>;
+  storage: Storage;
   tenants: TenantService;
   apiKeys: ApiKeyService;
   apiKeyValue: string | undefined;
   now: () => number;
 }): Promise<BootstrapResult> {
-  const done = await deps.db.selectFrom('system_state').select('value').where('name', '=', MARKER).executeTakeFirst();
+  const done = await deps.storage.system.get(MARKER);
   if (done) return { created: false };
   const existing = await deps.tenants.list({});
   if (!existing.some((t) => t.name === 'Default')) {
@@ -35,6 +34,6 @@ export async function bootstrap(deps: {
     keyManager: true,
     metaData: { attributes: { description: 'Superuser key created on first start' } },
   });
-  await deps.db.insertInto('system_state').values({ name: MARKER, value: String(deps.now()) }).execute();
+  await deps.storage.system.set(MARKER, String(deps.now()));
   return { created: true, ...(deps.apiKeyValue ? {} : { generatedApiKey: created.key }) };
 }

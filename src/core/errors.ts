@@ -44,6 +44,21 @@ export class NotFound extends Error {
   }
 }
 
+/**
+ * A write clashed with a stored record on a unique value (storage translates the driver's
+ * unique-violation error into this). `field` names the clashing value when storage knows it;
+ * services turn it into the field error their callers expect.
+ */
+export class Conflict extends Error {
+  constructor(
+    readonly what: string,
+    readonly field: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(`${what} conflicts with a stored one${field ? ` on ${field}` : ''}`, options);
+  }
+}
+
 /** Something the request needs outside Tessera (an SMTP server, say) failed: 503, not 500. */
 export class DependencyUnavailable extends Error {}
 

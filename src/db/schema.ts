@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The one storage schema, as Kysely sees it. Both back ends (SQLite, PostgreSQL) share it;
  * JSON documents are stored as text so the two behave identically, and instants are epoch ms.
@@ -87,6 +89,8 @@ export interface UsersTable {
 }
 
 export interface PasswordHistoryTable {
+  /** Null only on rows older than migration 006 whose user was gone (none are read). */
+  tenant_id: string | null;
   user_id: string;
   scheme: string;
   factor: number;
@@ -137,7 +141,18 @@ export interface TenantUserCountsTable {
   user_count: number;
 }
 
+export interface ChangeEventsTable {
+  seq: Generated<number>;
+  /** The instance that made the change. */
+  origin: string;
+  type: string;
+  /** JSON */
+  payload: string;
+  at: number;
+}
+
 export interface Database {
+  change_events: ChangeEventsTable;
   tenants: TenantsTable;
   keys: KeysTable;
   api_keys: ApiKeysTable;

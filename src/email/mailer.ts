@@ -4,8 +4,7 @@
  * distinct configuration.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import { DependencyUnavailable } from '../core/errors.js';
-import type { TenantSettings } from '../core/tenants/settings.js';
+import { DependencyUnavailable, type TenantSettings } from '../core/domain.js';
 
 export interface OutgoingMail {
   from: { address: string; name?: string | undefined };

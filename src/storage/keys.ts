@@ -1,44 +1,96 @@
-/** Signing-key rows. The secret column is ciphertext; the service seals and opens it. */
+/** Signing-key rows. The secret column is ciphertext; the key service seals and opens it. */
 import type { Selectable } from 'kysely';
 import type { KeysTable } from '../db/schema.js';
-import type { Executor } from './executor.js';
+import type { KeyRecord, KeyRepository } from './contract.js';
+import { type Executor, uniquely } from './executor.js';
 
-export type KeyRow = Selectable<KeysTable>;
+function toRecord(row: Selectable<KeysTable>): KeyRecord {
+  const instant = (value: number | null) => (value === null ? null : Number(value));
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    algorithm: row.algorithm,
+    type: row.type,
+    kid: row.kid,
+    length: row.length,
+    issuer: row.issuer,
+    publicKey: row.public_key,
+    certificate: row.certificate,
+    publicJwk: row.public_jwk ? (JSON.parse(row.public_jwk) as Record<string, unknown>) : null,
+    secretEncrypted: row.secret_encrypted,
+    insertInstant: Number(row.insert_instant),
+    expirationInstant: instant(row.expiration_instant),
+    rotatedInstant: instant(row.rotated_instant),
+    revokedInstant: instant(row.revoked_instant),
+  };
+}
 
-export const keyStore = {
-  async find(db: Executor, id: string): Promise<KeyRow | undefined> {
-    return db.selectFrom('keys').selectAll().where('id', '=', id).executeTakeFirst();
-  },
+function toRow(key: KeyRecord): Selectable<KeysTable> {
+  return {
+    id: key.id,
+    tenant_id: key.tenantId,
+    name: key.name,
+    algorithm: key.algorithm,
+    type: key.type,
+    kid: key.kid,
+    length: key.length,
+    issuer: key.issuer,
+    public_key: key.publicKey,
+    certificate: key.certificate,
+    public_jwk: key.publicJwk ? JSON.stringify(key.publicJwk) : null,
+    secret_encrypted: key.secretEncrypted,
+    insert_instant: key.insertInstant,
+    expiration_instant: key.expirationInstant,
+    rotated_instant: key.rotatedInstant,
+    revoked_instant: key.revokedInstant,
+  };
+}
 
-  async findMany(db: Executor, ids: string[]): Promise<KeyRow[]> {
+export class KyselyKeyRepository implements KeyRepository {
+  constructor(private readonly db: Executor) {}
+
+  async find(id: string): Promise<KeyRecord | undefined> {
+    const row = await this.db.selectFrom('keys').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async findMany(ids: string[]): Promise<KeyRecord[]> {
     if (ids.length === 0) return [];
-    return db.selectFrom('keys').selectAll().where('id', 'in', ids).execute();
-  },
+    return (await this.db.selectFrom('keys').selectAll().where('id', 'in', ids).execute()).map(toRecord);
+  }
 
-  /** Global keys and, when given, one tenant's keys; `undefined` lists all. */
-  async list(db: Executor, tenantId?: string): Promise<KeyRow[]> {
-    let query = db.selectFrom('keys').selectAll().orderBy('insert_instant').orderBy('id');
+  async list(tenantId?: string): Promise<KeyRecord[]> {
+    let query = this.db.selectFrom('keys').selectAll().orderBy('insert_instant').orderBy('id');
     if (tenantId !== undefined) query = query.where((eb) => eb.or([eb('tenant_id', 'is', null), eb('tenant_id', '=', tenantId)]));
-    return query.execute();
-  },
+    return (await query.execute()).map(toRecord);
+  }
 
-  async insert(db: Executor, row: KeyRow): Promise<void> {
-    await db.insertInto('keys').values(row).execute();
-  },
+  async nameTaken(name: string): Promise<boolean> {
+    return Boolean(await this.db.selectFrom('keys').select('id').where('name', '=', name).executeTakeFirst());
+  }
 
-  async delete(db: Executor, id: string): Promise<boolean> {
-    const result = await db.deleteFrom('keys').where('id', '=', id).executeTakeFirst();
+  async insert(key: KeyRecord): Promise<void> {
+    await uniquely('key', { id: 'id', name: 'name' }, () => this.db.insertInto('keys').values(toRow(key)).execute());
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('keys').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
-  },
+  }
 
-  /** Make a tenant's keys global (used when another tenant still signs with them). */
-  async release(db: Executor, ids: string[]): Promise<void> {
+  async release(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await db.updateTable('keys').set({ tenant_id: null }).where('id', 'in', ids).execute();
-  },
+    await this.db.updateTable('keys').set({ tenant_id: null }).where('id', 'in', ids).execute();
+  }
 
-  async idsOwnedBy(db: Executor, tenantId: string): Promise<string[]> {
-    const rows = await db.selectFrom('keys').select('id').where('tenant_id', '=', tenantId).execute();
+  async idsOwnedBy(tenantId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('keys').select('id').where('tenant_id', '=', tenantId).execute();
     return rows.map((r) => r.id);
-  },
-};
+  }
+
+  async deleteOwnedBy(tenantId: string): Promise<number> {
+    const result = await this.db.deleteFrom('keys').where('tenant_id', '=', tenantId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

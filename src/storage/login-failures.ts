@@ -3,26 +3,9 @@
  * conditional UPDATEs: a reservation succeeds only while the subject is not blocked and has
  * attempts left, so N parallel guesses against a limit of L verify at most L passwords.
  */
-import type { LockoutLimits } from '../core/login/lockout.js';
-import { blockSeconds } from '../core/login/lockout.js';
+import type { AttemptWindow, BlockedEntry, FailureKind, LoginFailureRepository, Page, Reservation } from './contract.js';
 import type { Executor } from './executor.js';
 import { preparedQuery } from './prepared.js';
-
-export type FailureKind = 'user' | 'ip';
-
-export interface FailureKey {
-  tenantId: string;
-  kind: FailureKind;
-  subject: string;
-}
-
-export type Reservation = { allowed: true; count: number } | { allowed: false; blockedUntil: number | null };
-
-export interface BlockedEntry {
-  subject: string;
-  blockedAt: number;
-  blockedUntil: number;
-}
 
 function whereKey<Q extends { where: (...args: any[]) => Q }>(query: Q, key: KeyValues): Q {
   return query.where('tenant_id', '=', key.tenantId).where('kind', '=', key.kind).where('subject', '=', key.subject);
@@ -79,53 +62,50 @@ const decrementCount = (endDoubling: boolean) =>
 const giveAttemptBack = decrementCount(true);
 const releaseAttempt = decrementCount(false);
 
-export const loginFailureStore = {
-  /** Counts this attempt before its password is checked; refused while blocked or out of attempts. */
-  async reserve(db: Executor, key: FailureKey, limits: LockoutLimits, now: number): Promise<Reservation> {
-    const values = { tenantId: key.tenantId, kind: key.kind, subject: key.subject, now, windowStart: now - limits.windowSeconds * 1000, maxAttempts: limits.maxAttempts };
-    const row = (await countAttempt(db, values)).rows[0];
+export class KyselyLoginFailureRepository implements LoginFailureRepository {
+  constructor(
+    private readonly db: Executor,
+    private readonly tenantId: string,
+  ) {}
+
+  private key(kind: FailureKind, subject: string): KeyValues {
+    return { tenantId: this.tenantId, kind, subject };
+  }
+
+  async reserve(kind: FailureKind, subject: string, window: AttemptWindow, now: number): Promise<Reservation> {
+    const key = this.key(kind, subject);
+    const row = (await countAttempt(this.db, { ...key, now, windowStart: now - window.windowSeconds * 1000, maxAttempts: window.maxAttempts })).rows[0];
     if (row) return { allowed: true, count: Number(row.failed_count) };
-    const state = (await blockedUntilOf(db, key)).rows[0];
+    const state = (await blockedUntilOf(this.db, key)).rows[0];
     const until = state?.blocked_until === null || state?.blocked_until === undefined ? null : Number(state.blocked_until);
     return { allowed: false, blockedUntil: until !== null && until > now ? until : null };
-  },
+  }
 
-  /**
-   * The reserved attempt failed. When it was the last one allowed, block the subject.
-   * Returns the block's end, or null when no block began.
-   */
-  async failed(db: Executor, key: FailureKey, count: number, limits: LockoutLimits, now: number): Promise<number | null> {
-    if (count < limits.maxAttempts) return null;
-    const state = await whereKey(db.selectFrom('login_failures').select('block_count'), key).executeTakeFirst();
+  async failed(kind: FailureKind, subject: string, count: number, window: AttemptWindow, now: number, blockMs: (blocksSoFar: number) => number): Promise<number | null> {
+    if (count < window.maxAttempts) return null;
+    const key = this.key(kind, subject);
+    const state = await whereKey(this.db.selectFrom('login_failures').select('block_count'), key).executeTakeFirst();
     if (!state) return null;
-    const until = now + blockSeconds(limits, Number(state.block_count)) * 1000;
+    const until = now + blockMs(Number(state.block_count));
     const result = await whereKey(
-      db.updateTable('login_failures').set({ blocked_until: until, blocked_at: now, block_count: Number(state.block_count) + 1, failed_count: 0, window_started_at: now }),
+      this.db.updateTable('login_failures').set({ blocked_until: until, blocked_at: now, block_count: Number(state.block_count) + 1, failed_count: 0, window_started_at: now }),
       key,
     )
       .where('block_count', '=', state.block_count)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0 ? until : null;
-  },
+  }
 
-  /** The reserved attempt succeeded: give the attempt back (or clear the count) and end the doubling. */
-  async succeeded(db: Executor, key: FailureKey, resetCount: boolean): Promise<void> {
-    await (resetCount ? clearCount : giveAttemptBack)(db, key);
-  },
+  async succeeded(kind: FailureKind, subject: string, resetCount: boolean): Promise<void> {
+    await (resetCount ? clearCount : giveAttemptBack)(this.db, this.key(kind, subject));
+  }
 
-  /** The reserved attempt was never checked (an error came first): give it back, and nothing else. */
-  async released(db: Executor, key: FailureKey): Promise<void> {
-    await releaseAttempt(db, key);
-  },
+  async released(kind: FailureKind, subject: string): Promise<void> {
+    await releaseAttempt(this.db, this.key(kind, subject));
+  }
 
-  async listBlocked(
-    db: Executor,
-    tenantId: string,
-    kind: FailureKind,
-    now: number,
-    page: { offset: number; limit: number; direction: 'asc' | 'desc' },
-  ): Promise<{ entries: BlockedEntry[]; total: number }> {
-    const base = db.selectFrom('login_failures').where('tenant_id', '=', tenantId).where('kind', '=', kind).where('blocked_until', '>', now);
+  async listBlocked(kind: FailureKind, now: number, page: Page): Promise<{ entries: BlockedEntry[]; total: number }> {
+    const base = this.db.selectFrom('login_failures').where('tenant_id', '=', this.tenantId).where('kind', '=', kind).where('blocked_until', '>', now);
     const rows = await base
       .select(['subject', 'blocked_at', 'blocked_until'])
       .orderBy('blocked_at', page.direction)
@@ -138,13 +118,12 @@ export const loginFailureStore = {
       entries: rows.map((r) => ({ subject: r.subject, blockedAt: Number(r.blocked_at ?? now), blockedUntil: Number(r.blocked_until) })),
       total: Number(total.n),
     };
-  },
+  }
 
-  /** Lifts a block and clears the count; false when the subject was not blocked. */
-  async unblock(db: Executor, key: FailureKey, now: number): Promise<boolean> {
-    const result = await whereKey(db.updateTable('login_failures').set({ blocked_until: null, failed_count: 0, block_count: 0 }), key)
+  async unblock(kind: FailureKind, subject: string, now: number): Promise<boolean> {
+    const result = await whereKey(this.db.updateTable('login_failures').set({ blocked_until: null, failed_count: 0, block_count: 0 }), this.key(kind, subject))
       .where('blocked_until', '>', now)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
-  },
-};
+  }
+}

@@ -1,23 +1,13 @@
+/** One-time ids (change-password, email verification), stored by the hash of their value. */
+import type { OneTimeIdLookup, OneTimeIdRepository, PendingOneTimeId } from './contract.js';
 import type { Executor } from './executor.js';
 
-export interface OneTimeIdRow {
-  tenantId: string;
-  userId: string;
-  purpose: string;
-  expiresAt: number;
-}
+/** Global: an id is found by its hash, which only the holder of the id can produce. */
+export class KyselyOneTimeIdLookup implements OneTimeIdLookup {
+  constructor(private readonly db: Executor) {}
 
-export const oneTimeIdStore = {
-  async insert(db: Executor, idHash: string, row: OneTimeIdRow, now: number): Promise<void> {
-    await db
-      .insertInto('one_time_ids')
-      .values({ id_hash: idHash, tenant_id: row.tenantId, user_id: row.userId, purpose: row.purpose, created_at: now, expires_at: row.expiresAt, consumed_at: null })
-      .execute();
-  },
-
-  /** A live (unconsumed, unexpired) id of this purpose, without using it up. */
-  async peek(db: Executor, idHash: string, purpose: string, now: number): Promise<OneTimeIdRow | undefined> {
-    const row = await db
+  async peek(idHash: string, purpose: string, now: number): Promise<PendingOneTimeId | undefined> {
+    const row = await this.db
       .selectFrom('one_time_ids')
       .selectAll()
       .where('id_hash', '=', idHash)
@@ -26,11 +16,10 @@ export const oneTimeIdStore = {
       .where('expires_at', '>', now)
       .executeTakeFirst();
     return row && { tenantId: row.tenant_id, userId: row.user_id, purpose: row.purpose, expiresAt: Number(row.expires_at) };
-  },
+  }
 
-  /** Uses the id up: exactly one caller gets true, however many race. */
-  async consume(db: Executor, idHash: string, purpose: string, now: number): Promise<boolean> {
-    const result = await db
+  async consume(idHash: string, purpose: string, now: number): Promise<boolean> {
+    const result = await this.db
       .updateTable('one_time_ids')
       .set({ consumed_at: now })
       .where('id_hash', '=', idHash)
@@ -39,10 +28,30 @@ export const oneTimeIdStore = {
       .where('expires_at', '>', now)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
-  },
+  }
+}
 
-  /** Older ids of this purpose stop working when a new one is issued or the purpose is fulfilled. */
-  async revokeAll(db: Executor, userId: string, purpose: string, now: number): Promise<void> {
-    await db.updateTable('one_time_ids').set({ consumed_at: now }).where('user_id', '=', userId).where('purpose', '=', purpose).where('consumed_at', 'is', null).execute();
-  },
-};
+export class KyselyOneTimeIdRepository implements OneTimeIdRepository {
+  constructor(
+    private readonly db: Executor,
+    private readonly tenantId: string,
+  ) {}
+
+  async insert(idHash: string, userId: string, purpose: string, expiresAt: number, now: number): Promise<void> {
+    await this.db
+      .insertInto('one_time_ids')
+      .values({ id_hash: idHash, tenant_id: this.tenantId, user_id: userId, purpose, created_at: now, expires_at: expiresAt, consumed_at: null })
+      .execute();
+  }
+
+  async revokeAll(userId: string, purpose: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('one_time_ids')
+      .set({ consumed_at: now })
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', userId)
+      .where('purpose', '=', purpose)
+      .where('consumed_at', 'is', null)
+      .execute();
+  }
+}

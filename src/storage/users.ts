@@ -1,11 +1,16 @@
-/** User rows ⇄ core users. Every query names the tenant: a user id alone never reaches a row. */
-import type { Insertable, Selectable } from 'kysely';
+/**
+ * A tenant's user rows ⇄ core users. Every statement names the tenant: a user id alone never
+ * reaches a row. (The one global question — is an id taken anywhere — is `userIdsTaken`, which
+ * answers with ids only.)
+ */
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { UsersTable } from '../db/schema.js';
-import type { StoredPassword } from '../crypto/passwords/index.js';
-import type { PasswordScheme } from '../core/tenants/settings.js';
-import type { User, UserQuery } from '../core/users/user.js';
-import type { Executor } from './executor.js';
+import type { StoredPassword } from '../crypto/passwords/types.js';
+import type { PasswordScheme, User, UserQuery } from '../core/domain.js';
+import type { DatabaseKind, UserRepository } from './contract.js';
+import { type Executor, uniquely } from './executor.js';
 import { preparedQuery } from './prepared.js';
+import type { TableStatistics } from './statistics.js';
 
 function toUser(row: Selectable<UsersTable>): User {
   const password: StoredPassword | null = row.password_hash
@@ -72,67 +77,66 @@ const usersByLoginId = preparedQuery<{ tenantId: string; lower: string }, Select
     .limit(2),
 );
 
-export const userStore = {
-  async find(db: Executor, tenantId: string, id: string): Promise<User | undefined> {
-    const row = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
-    return row && toUser(row);
-  },
+const UNIQUE = { username_lower: 'username', email_lower: 'email', id: 'user_id' };
 
-  async findByUsername(db: Executor, tenantId: string, username: string): Promise<User | undefined> {
-    const row = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('username_lower', '=', username.toLowerCase()).executeTakeFirst();
-    return row && toUser(row);
-  },
+/** Which of these user ids are taken in any tenant. */
+export async function userIdsTaken(db: Executor, ids: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('users').select('id').where('id', 'in', ids.slice(i, i + 500)).execute();
+    rows.forEach((r) => found.add(r.id));
+  }
+  return found;
+}
 
-  async findByEmail(db: Executor, tenantId: string, email: string): Promise<User | undefined> {
-    const row = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('email_lower', '=', email.toLowerCase()).executeTakeFirst();
-    return row && toUser(row);
-  },
+export class KyselyUserRepository implements UserRepository {
+  constructor(
+    private readonly db: Executor,
+    private readonly kind: DatabaseKind,
+    private readonly tenantId: string,
+    private readonly statistics?: TableStatistics,
+  ) {}
 
-  /**
-   * A login id is an email or a username: one query for both. When it matches one user's email
-   * and another's username, the email wins if the id looks like an email, else the username.
-   */
-  async findByLoginId(db: Executor, tenantId: string, loginId: string): Promise<User | undefined> {
+  async find(id: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('tenant_id', '=', this.tenantId).where('id', '=', id).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async findByUsername(username: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('tenant_id', '=', this.tenantId).where('username_lower', '=', username.toLowerCase()).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async findByEmail(email: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('tenant_id', '=', this.tenantId).where('email_lower', '=', email.toLowerCase()).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async findByLoginId(loginId: string): Promise<User | undefined> {
     const lower = loginId.toLowerCase();
-    const { rows } = await usersByLoginId(db, { tenantId, lower });
+    const { rows } = await usersByLoginId(this.db, { tenantId: this.tenantId, lower });
     if (rows.length <= 1) return rows[0] && toUser(rows[0]);
     const preferEmail = loginId.includes('@');
     const row = rows.find((r) => (preferEmail ? r.email_lower === lower : r.username_lower === lower)) ?? rows[0]!;
     return toUser(row);
-  },
+  }
 
-  /** Is the id taken anywhere (ids are global so the FusionAuth API can address users by id alone)? */
-  async idExists(db: Executor, id: string): Promise<boolean> {
-    return Boolean(await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst());
-  },
-
-  /** Which of these ids are taken, in any tenant. */
-  async existingIds(db: Executor, ids: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await db.selectFrom('users').select('id').where('id', 'in', ids.slice(i, i + 500)).execute();
-      rows.forEach((r) => found.add(r.id));
-    }
-    return found;
-  },
-
-  /** Which of these lower-cased usernames / emails are taken in the tenant. */
-  async taken(db: Executor, tenantId: string, usernames: string[], emails: string[]): Promise<{ usernames: Set<string>; emails: Set<string> }> {
+  async taken(usernames: string[], emails: string[]): Promise<{ usernames: Set<string>; emails: Set<string> }> {
     const found = { usernames: new Set<string>(), emails: new Set<string>() };
     const chunk = 500;
     for (let i = 0; i < usernames.length; i += chunk) {
-      const rows = await db.selectFrom('users').select('username_lower').where('tenant_id', '=', tenantId).where('username_lower', 'in', usernames.slice(i, i + chunk)).execute();
+      const rows = await this.db.selectFrom('users').select('username_lower').where('tenant_id', '=', this.tenantId).where('username_lower', 'in', usernames.slice(i, i + chunk)).execute();
       rows.forEach((r) => r.username_lower && found.usernames.add(r.username_lower));
     }
     for (let i = 0; i < emails.length; i += chunk) {
-      const rows = await db.selectFrom('users').select('email_lower').where('tenant_id', '=', tenantId).where('email_lower', 'in', emails.slice(i, i + chunk)).execute();
+      const rows = await this.db.selectFrom('users').select('email_lower').where('tenant_id', '=', this.tenantId).where('email_lower', 'in', emails.slice(i, i + chunk)).execute();
       rows.forEach((r) => r.email_lower && found.emails.add(r.email_lower));
     }
     return found;
-  },
+  }
 
-  async list(db: Executor, tenantId: string, query: UserQuery): Promise<{ users: User[]; totalCount: number }> {
-    let base = db.selectFrom('users').where('tenant_id', '=', tenantId);
+  async list(query: UserQuery): Promise<{ users: User[]; totalCount: number }> {
+    let base = this.db.selectFrom('users').where('tenant_id', '=', this.tenantId);
     if (query.username) {
       const p = query.username.toLowerCase();
       base = base.where('username_lower', '>=', p).where('username_lower', '<', prefixEnd(p));
@@ -147,83 +151,96 @@ export const userStore = {
     // read just those rows.
     const page = await base.select(['id', column]).orderBy(column, direction).orderBy('id', direction).limit(query.limit).offset(query.offset).execute();
     const ids = page.map((r) => r.id);
-    // By primary key alone: with the tenant in the WHERE too, SQLite's planner may walk the
-    // tenant's index instead (a million rows). The ids came from a tenant-scoped query, and
-    // the tenant is checked again below.
-    const rows = ids.length ? await db.selectFrom('users').selectAll().where('id', 'in', ids).execute() : [];
-    const byId = new Map(rows.filter((r) => r.tenant_id === tenantId).map((r) => [r.id, r]));
+    // The rows by primary key, the tenant checked too. On SQLite the tenant condition is written
+    // `+tenant_id` so the planner keeps to the primary key (with a plain column it may walk the
+    // tenant's index instead: a million rows).
+    const tenantCondition = this.kind === 'sqlite' ? sql<boolean>`+${sql.ref('tenant_id')} = ${this.tenantId}` : sql<boolean>`${sql.ref('tenant_id')} = ${this.tenantId}`;
+    const rows = ids.length ? await this.db.selectFrom('users').selectAll().where('id', 'in', ids).where(tenantCondition).execute() : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
     const users = ids.flatMap((id) => {
       const row = byId.get(id);
       return row ? [toUser(row)] : [];
     });
     const filtered = Boolean(query.username || query.email);
-    const totalCount = filtered
-      ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
-      : await userStore.count(db, tenantId);
+    const totalCount = filtered ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : await this.count();
     return { users, totalCount };
-  },
+  }
 
   /** The tenant's user count, kept by insert and delete (no count over the tenant's rows). */
-  async count(db: Executor, tenantId: string): Promise<number> {
-    const row = await db.selectFrom('tenant_user_counts').select('user_count').where('tenant_id', '=', tenantId).executeTakeFirst();
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('tenant_user_counts').select('user_count').where('tenant_id', '=', this.tenantId).executeTakeFirst();
     return row ? Number(row.user_count) : 0;
-  },
+  }
 
-  async adjustCount(db: Executor, tenantId: string, delta: number): Promise<void> {
+  private async adjustCount(delta: number): Promise<void> {
     if (delta === 0) return;
-    await db
+    await this.db
       .insertInto('tenant_user_counts')
-      .values({ tenant_id: tenantId, user_count: delta })
+      .values({ tenant_id: this.tenantId, user_count: delta })
       .onConflict((oc) => oc.column('tenant_id').doUpdateSet((eb) => ({ user_count: eb('tenant_user_counts.user_count', '+', delta) })))
       .execute();
-  },
+  }
 
   /** Call inside a transaction: the rows and the tenant's count change together. */
-  async insert(db: Executor, users: User[]): Promise<void> {
+  async insert(users: User[]): Promise<void> {
+    const foreign = users.find((u) => u.tenantId !== this.tenantId);
+    if (foreign) throw new Error(`user ${foreign.id} belongs to tenant ${foreign.tenantId}, not ${this.tenantId}`);
     // Bounded statements: SQLite allows 32,766 bound values; 20 columns × 500 rows stays below.
     for (let i = 0; i < users.length; i += 500) {
-      await db.insertInto('users').values(users.slice(i, i + 500).map(toRow)).execute();
+      const chunk = users.slice(i, i + 500).map(toRow);
+      await uniquely('user', UNIQUE, () => this.db.insertInto('users').values(chunk).execute());
     }
-    const perTenant = new Map<string, number>();
-    for (const user of users) perTenant.set(user.tenantId, (perTenant.get(user.tenantId) ?? 0) + 1);
-    for (const [tenantId, n] of perTenant) await userStore.adjustCount(db, tenantId, n);
-  },
+    await this.adjustCount(users.length);
+    this.statistics?.noteBulkInsert('users', users.length);
+  }
 
-  async update(db: Executor, user: User): Promise<void> {
+  async update(user: User): Promise<void> {
     const { id: _id, tenant_id: _tenant, created_at: _created, ...changes } = toRow(user);
-    await db.updateTable('users').set(changes).where('tenant_id', '=', user.tenantId).where('id', '=', user.id).execute();
-  },
+    await uniquely('user', UNIQUE, () => this.db.updateTable('users').set(changes).where('tenant_id', '=', this.tenantId).where('id', '=', user.id).execute());
+  }
 
-  /** Replaces only the stored hash (a re-hash: the password itself, and its age, are unchanged). */
-  async setPasswordHash(db: Executor, user: User): Promise<void> {
-    await db
+  async setPasswordHash(user: User): Promise<void> {
+    await this.db
       .updateTable('users')
       .set({ password_scheme: user.password?.scheme ?? null, password_factor: user.password?.factor ?? null, password_salt: user.password?.salt ?? null, password_hash: user.password?.hash ?? null })
-      .where('tenant_id', '=', user.tenantId)
+      .where('tenant_id', '=', this.tenantId)
       .where('id', '=', user.id)
       .execute();
-  },
+  }
 
   /** Call inside a transaction: the rows and the tenant's count change together. */
-  async delete(db: Executor, tenantId: string, ids: string[]): Promise<number> {
+  async delete(ids: string[]): Promise<number> {
     let deleted = 0;
     for (let i = 0; i < ids.length; i += 500) {
-      const result = await db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', 'in', ids.slice(i, i + 500)).executeTakeFirst();
+      const result = await this.db.deleteFrom('users').where('tenant_id', '=', this.tenantId).where('id', 'in', ids.slice(i, i + 500)).executeTakeFirst();
       deleted += Number(result.numDeletedRows);
     }
-    await userStore.adjustCount(db, tenantId, -deleted);
+    await this.adjustCount(-deleted);
     return deleted;
-  },
+  }
 
-  async passwordHistory(db: Executor, userId: string, depth: number): Promise<StoredPassword[]> {
+  async passwordHistory(userId: string, depth: number): Promise<StoredPassword[]> {
     if (depth <= 0) return [];
-    const rows = await db.selectFrom('password_history').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(depth).execute();
+    const rows = await this.db
+      .selectFrom('password_history')
+      .selectAll()
+      .where('tenant_id', '=', this.tenantId)
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .limit(depth)
+      .execute();
     return rows.map((r) => ({ scheme: r.scheme as PasswordScheme, factor: r.factor, salt: r.salt, hash: r.hash }));
-  },
+  }
 
-  async remember(db: Executor, userId: string, password: StoredPassword, at: number, keep: number): Promise<void> {
-    await db.insertInto('password_history').values({ user_id: userId, scheme: password.scheme, factor: password.factor, salt: password.salt, hash: password.hash, created_at: at }).execute();
-    const stale = await db.selectFrom('password_history').select('created_at').where('user_id', '=', userId).orderBy('created_at', 'desc').offset(Math.max(keep, 1)).limit(1).executeTakeFirst();
-    if (stale) await db.deleteFrom('password_history').where('user_id', '=', userId).where('created_at', '<=', stale.created_at).execute();
-  },
-};
+  async rememberPassword(userId: string, password: StoredPassword, at: number, keep: number): Promise<void> {
+    await this.db
+      .insertInto('password_history')
+      .values({ tenant_id: this.tenantId, user_id: userId, scheme: password.scheme, factor: password.factor, salt: password.salt, hash: password.hash, created_at: at })
+      .execute();
+    const mine = this.db.selectFrom('password_history').where('tenant_id', '=', this.tenantId).where('user_id', '=', userId);
+    const stale = await mine.select('created_at').orderBy('created_at', 'desc').offset(Math.max(keep, 1)).limit(1).executeTakeFirst();
+    if (stale) {
+      await this.db.deleteFrom('password_history').where('tenant_id', '=', this.tenantId).where('user_id', '=', userId).where('created_at', '<=', stale.created_at).execute();
+    }
+  }
+}

@@ -4,10 +4,7 @@
  * verification id → verified. Ids come from the tenant's generators and time-to-live values
  * and work once. A password reset also lifts a lockout: the owner has proved who they are.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import { loginFailureStore } from '../../storage/login-failures.js';
-import { userStore } from '../../storage/users.js';
+import type { Storage } from '../../storage/contract.js';
 import type { Notifier } from '../email/notifier.js';
 import { NotFound, NotPermitted, ValidationFailed, problem } from '../errors.js';
 import { verifyAgainstDummy, verifyPassword } from '../../crypto/passwords/index.js';
@@ -21,7 +18,7 @@ import type { UserService } from '../users/user-service.js';
 export class AccountFlows {
   constructor(
     private readonly deps: {
-      db: Kysely<Database>;
+      storage: Storage;
       tenants: TenantService;
       users: UserService;
       ids: OneTimeIds;
@@ -65,7 +62,7 @@ export class AccountFlows {
     await this.deps.users.checkNewPassword(tenant, user, password);
     if (!(await this.deps.ids.consume(changePasswordId, 'changePassword'))) throw new NotFound('change password id');
     await this.deps.users.setPassword(tenant, user.id, password, { checked: true });
-    await loginFailureStore.unblock(this.deps.db, { tenantId: tenant.id, kind: 'user', subject: user.id }, this.deps.now());
+    await this.deps.storage.forTenant(tenant.id).loginFailures.unblock('user', user.id, this.deps.now());
     return this.deps.users.get(tenant, user.id);
   }
 
@@ -110,7 +107,7 @@ export class AccountFlows {
 
   /** Tells a user their account was locked (PlusAuth account_blocking.notification). */
   notifyLocked(tenant: Tenant, userId: string, until: number): void {
-    const work = userStore.find(this.deps.db, tenant.id, userId).then((user) => user && this.deps.notifier.send(tenant, user, 'accountLocked', { unlocksAt: until }));
+    const work = this.deps.storage.forTenant(tenant.id).users.find(userId).then((user) => user && this.deps.notifier.send(tenant, user, 'accountLocked', { unlocksAt: until }));
     this.deps.notifier.track(work, { tenantId: tenant.id, kind: 'accountLocked' });
   }
 }

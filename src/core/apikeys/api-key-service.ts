@@ -3,13 +3,10 @@
  * tenant, limited to endpoints/methods, and marked keyManager (may manage other keys).
  */
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import { newApiKeyValue, sha256Hex } from '../../crypto/secrets.js';
-import { type ApiKeyRow, apiKeyStore } from '../../storage/api-keys.js';
-import { isUniqueViolation } from '../../storage/executor.js';
-import { tenantStore } from '../../storage/tenants.js';
-import { NotFound, ValidationFailed, problem } from '../errors.js';
+import type { ApiKeyRecord, Storage } from '../../storage/contract.js';
+import { Conflict, NotFound, ValidationFailed, problem } from '../errors.js';
+import type { ChangeBus } from '../events/change-bus.js';
 import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
 
 export interface ApiKeyPermissions {
@@ -51,29 +48,24 @@ export function permits(key: Pick<ApiKey, 'permissions'>, method: string, path: 
   });
 }
 
-function toApiKey(row: ApiKeyRow): ApiKey {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    permissions: JSON.parse(row.permissions) as ApiKeyPermissions,
-    metaData: JSON.parse(row.meta_data) as ApiKey['metaData'],
-    keyManager: Boolean(row.key_manager),
-    insertInstant: Number(row.insert_instant),
-    lastUpdateInstant: Number(row.last_update_instant),
-  };
+function toApiKey(record: ApiKeyRecord): ApiKey {
+  const { keyHash: _hash, ...key } = record;
+  return key;
 }
 
 export class ApiKeyService {
-  /** Keys by the hash of their value, for the look-up every request makes; every write clears it. */
+  /**
+   * Keys by the hash of their value, for the look-up every request makes. Any API-key change,
+   * and a tenant's deletion (it takes its locked keys along), here or on another instance,
+   * clears it; the TTL is the backstop.
+   */
   private readonly cache: ReadCache<ApiKey>;
 
-  constructor(private readonly deps: { db: Kysely<Database>; now: () => number }) {
-    this.cache = new ReadCache<ApiKey>({ ttlMs: READ_CACHE_TTL_MS, maxEntries: 10_000, now: deps.now });
-  }
-
-  /** Forget every cached key (after keys were changed or deleted outside this service, e.g. with their tenant). */
-  forgetCached(): void {
-    this.cache.clear();
+  constructor(private readonly deps: { storage: Storage; changes: ChangeBus; now: () => number; cacheTtlMs?: number }) {
+    this.cache = new ReadCache<ApiKey>({ ttlMs: deps.cacheTtlMs ?? READ_CACHE_TTL_MS, maxEntries: 10_000, now: deps.now });
+    deps.changes.subscribe((event) => {
+      if (event.type.startsWith('apiKey.') || event.type === 'tenant.deleted') this.cache.clear();
+    });
   }
 
   /** The key a request presents, or undefined. Lookup is by hash, never by comparing secrets in JS. */
@@ -81,74 +73,85 @@ export class ApiKeyService {
     if (!value || value.length > 512) return undefined;
     const hash = sha256Hex(value);
     return this.cache.get(hash, async () => {
-      const row = await apiKeyStore.findByHash(this.deps.db, hash);
-      return row && toApiKey(row);
+      const record = await this.deps.storage.apiKeys.findByHash(hash);
+      return record && toApiKey(record);
     });
   }
 
-  async create(input: ApiKeyInput, db: Kysely<Database> = this.deps.db): Promise<CreatedApiKey> {
+  async create(input: ApiKeyInput): Promise<CreatedApiKey> {
+    const { storage } = this.deps;
     const problems = [];
     const key = input.key ?? newApiKeyValue();
     if (input.key !== undefined && input.key.length < 16) problems.push(problem('key', 'tooShort', 'An API key must be at least 16 characters.'));
     if (input.key !== undefined && input.key.length > 512) problems.push(problem('key', 'tooLong', 'An API key must be at most 512 characters.'));
-    if (input.tenantId && !(await tenantStore.find(db, input.tenantId))) problems.push(problem('tenantId', 'invalid', 'The tenant does not exist.'));
+    if (input.tenantId && !(await storage.tenants.find(input.tenantId))) problems.push(problem('tenantId', 'invalid', 'The tenant does not exist.'));
     if (input.tenantId && input.keyManager) problems.push(problem('keyManager', 'invalid', 'A tenant-locked key cannot manage other keys.'));
     if (problems.length) throw new ValidationFailed(problems);
     const now = this.deps.now();
-    const row: ApiKeyRow = {
+    const record: ApiKeyRecord = {
       id: input.id ?? crypto.randomUUID(),
-      tenant_id: input.tenantId ?? null,
-      key_hash: sha256Hex(key),
-      permissions: JSON.stringify(input.permissions ?? { endpoints: {} }),
-      meta_data: JSON.stringify(input.metaData ?? { attributes: {} }),
-      key_manager: input.keyManager ? 1 : 0,
-      insert_instant: now,
-      last_update_instant: now,
+      tenantId: input.tenantId ?? null,
+      keyHash: sha256Hex(key),
+      permissions: input.permissions ?? { endpoints: {} },
+      metaData: input.metaData ?? { attributes: {} },
+      keyManager: Boolean(input.keyManager),
+      insertInstant: now,
+      lastUpdateInstant: now,
     };
     try {
-      await apiKeyStore.insert(db, row);
+      await this.deps.changes.transaction(async (tx, emit) => {
+        await tx.apiKeys.insert(record);
+        await emit({ type: 'apiKey.created', apiKeyId: record.id, tenantId: record.tenantId });
+      });
     } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const idTaken = await apiKeyStore.find(db, row.id);
+      if (!(error instanceof Conflict)) throw error;
+      const idTaken = await storage.apiKeys.find(record.id);
       throw new ValidationFailed([idTaken ? problem('id', 'duplicate', 'An API key with this id already exists.') : problem('key', 'duplicate', 'This API key value is already in use.')]);
     }
-    return { ...toApiKey(row), key };
+    return { ...toApiKey(record), key };
   }
 
   async get(id: string): Promise<ApiKey> {
-    const row = await apiKeyStore.find(this.deps.db, id);
-    if (!row) throw new NotFound('API key');
-    return toApiKey(row);
+    const record = await this.deps.storage.apiKeys.find(id);
+    if (!record) throw new NotFound('API key');
+    return toApiKey(record);
   }
 
   async list(): Promise<ApiKey[]> {
-    return (await apiKeyStore.list(this.deps.db)).map(toApiKey);
+    return (await this.deps.storage.apiKeys.list()).map(toApiKey);
   }
 
   async update(id: string, input: Omit<ApiKeyInput, 'id' | 'key'>): Promise<ApiKey> {
-    const row = await apiKeyStore.find(this.deps.db, id);
-    if (!row) throw new NotFound('API key');
-    const tenantId = input.tenantId === undefined ? row.tenant_id : input.tenantId;
-    if (tenantId && !(await tenantStore.find(this.deps.db, tenantId))) throw new ValidationFailed([problem('tenantId', 'invalid', 'The tenant does not exist.')]);
-    const keyManager = input.keyManager ?? Boolean(row.key_manager);
+    const { storage } = this.deps;
+    const record = await storage.apiKeys.find(id);
+    if (!record) throw new NotFound('API key');
+    const tenantId = input.tenantId === undefined ? record.tenantId : input.tenantId;
+    if (tenantId && !(await storage.tenants.find(tenantId))) throw new ValidationFailed([problem('tenantId', 'invalid', 'The tenant does not exist.')]);
+    const keyManager = input.keyManager ?? record.keyManager;
     if (tenantId && keyManager) throw new ValidationFailed([problem('keyManager', 'invalid', 'A tenant-locked key cannot manage other keys.')]);
-    const updated: ApiKeyRow = {
-      ...row,
-      tenant_id: tenantId,
-      permissions: JSON.stringify(input.permissions ?? { endpoints: {} }),
-      meta_data: JSON.stringify(input.metaData ?? { attributes: {} }),
-      key_manager: keyManager ? 1 : 0,
-      last_update_instant: this.deps.now(),
+    const updated: ApiKeyRecord = {
+      ...record,
+      tenantId,
+      permissions: input.permissions ?? { endpoints: {} },
+      metaData: input.metaData ?? { attributes: {} },
+      keyManager,
+      lastUpdateInstant: this.deps.now(),
     };
-    await apiKeyStore.update(this.deps.db, updated);
-    this.cache.clear();
+    await this.deps.changes.transaction(async (tx, emit) => {
+      await tx.apiKeys.update(updated);
+      await emit({ type: 'apiKey.updated', apiKeyId: id, tenantId });
+    });
     return toApiKey(updated);
   }
 
   async delete(id: string, callerId: string): Promise<void> {
     if (id === callerId) throw new ValidationFailed([], [{ code: '[inUse]apiKey', message: 'An API key cannot delete itself.' }]);
-    const deleted = await apiKeyStore.delete(this.deps.db, id);
-    this.cache.clear();
+    const deleted = await this.deps.changes.transaction(async (tx, emit) => {
+      const record = await tx.apiKeys.find(id);
+      if (!record || !(await tx.apiKeys.delete(id))) return false;
+      await emit({ type: 'apiKey.deleted', apiKeyId: id, tenantId: record.tenantId });
+      return true;
+    });
     if (!deleted) throw new NotFound('API key');
   }
 }

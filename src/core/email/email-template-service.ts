@@ -1,10 +1,7 @@
 /** Email templates a tenant may point at (emailConfiguration.*TemplateId) to override a built-in one. */
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import { type EmailTemplateRow, emailTemplateStore } from '../../storage/email-templates.js';
-import { isUniqueViolation } from '../../storage/executor.js';
-import { NotFound, ValidationFailed, problem } from '../errors.js';
+import type { EmailTemplateRecord, Storage } from '../../storage/contract.js';
+import { Conflict, NotFound, ValidationFailed, problem } from '../errors.js';
 import type { EmailTemplate } from './templates.js';
 
 export interface EmailTemplateInput {
@@ -16,63 +13,53 @@ export interface EmailTemplateInput {
   defaultFromName?: string | null;
 }
 
-export type StoredEmailTemplate = EmailTemplateInput & { id: string; insertInstant: number; lastUpdateInstant: number };
+export type StoredEmailTemplate = EmailTemplateRecord;
 
-function toTemplate(row: EmailTemplateRow): StoredEmailTemplate {
-  return {
-    id: row.id,
-    name: row.name,
-    defaultSubject: row.default_subject,
-    defaultTextTemplate: row.default_text_template,
-    defaultHtmlTemplate: row.default_html_template,
-    fromEmail: row.from_email,
-    defaultFromName: row.default_from_name,
-    insertInstant: Number(row.insert_instant),
-    lastUpdateInstant: Number(row.last_update_instant),
-  };
-}
-
-function toRow(id: string, input: EmailTemplateInput, insertInstant: number, now: number): EmailTemplateRow {
+function toRecord(id: string, input: EmailTemplateInput, insertInstant: number, now: number): EmailTemplateRecord {
   return {
     id,
     name: input.name.trim(),
-    default_subject: input.defaultSubject,
-    default_text_template: input.defaultTextTemplate,
-    default_html_template: input.defaultHtmlTemplate,
-    from_email: input.fromEmail ?? null,
-    default_from_name: input.defaultFromName ?? null,
-    insert_instant: insertInstant,
-    last_update_instant: now,
+    defaultSubject: input.defaultSubject,
+    defaultTextTemplate: input.defaultTextTemplate,
+    defaultHtmlTemplate: input.defaultHtmlTemplate,
+    fromEmail: input.fromEmail ?? null,
+    defaultFromName: input.defaultFromName ?? null,
+    insertInstant,
+    lastUpdateInstant: now,
   };
 }
 
 export class EmailTemplateService {
-  constructor(private readonly deps: { db: Kysely<Database>; now: () => number }) {}
+  constructor(private readonly deps: { storage: Storage; now: () => number }) {}
+
+  private get templates() {
+    return this.deps.storage.emailTemplates;
+  }
 
   async create(id: string | undefined, input: EmailTemplateInput): Promise<StoredEmailTemplate> {
     const now = this.deps.now();
-    const row = toRow(id ?? crypto.randomUUID(), input, now, now);
-    if (await emailTemplateStore.find(this.deps.db, row.id)) throw new ValidationFailed([problem('id', 'duplicate', 'An email template with this id already exists.')]);
-    await this.write(() => emailTemplateStore.insert(this.deps.db, row));
-    return toTemplate(row);
+    const record = toRecord(id ?? crypto.randomUUID(), input, now, now);
+    if (await this.templates.find(record.id)) throw new ValidationFailed([problem('id', 'duplicate', 'An email template with this id already exists.')]);
+    await this.write(() => this.templates.insert(record));
+    return record;
   }
 
   async get(id: string): Promise<StoredEmailTemplate> {
-    const row = await emailTemplateStore.find(this.deps.db, id);
-    if (!row) throw new NotFound('email template');
-    return toTemplate(row);
+    const record = await this.templates.find(id);
+    if (!record) throw new NotFound('email template');
+    return record;
   }
 
   async list(): Promise<StoredEmailTemplate[]> {
-    return (await emailTemplateStore.list(this.deps.db)).map(toTemplate);
+    return this.templates.list();
   }
 
   async update(id: string, input: EmailTemplateInput): Promise<StoredEmailTemplate> {
-    const current = await emailTemplateStore.find(this.deps.db, id);
+    const current = await this.templates.find(id);
     if (!current) throw new NotFound('email template');
-    const row = toRow(id, input, Number(current.insert_instant), this.deps.now());
-    await this.write(() => emailTemplateStore.update(this.deps.db, row));
-    return toTemplate(row);
+    const record = toRecord(id, input, current.insertInstant, this.deps.now());
+    await this.write(() => this.templates.update(record));
+    return record;
   }
 
   /** Names are unique: a clash is the caller's field error. */
@@ -80,19 +67,21 @@ export class EmailTemplateService {
     try {
       await operation();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ValidationFailed([problem('name', 'duplicate', 'An email template with this name already exists.')]);
+      if (error instanceof Conflict) {
+        throw new ValidationFailed([error.field === 'id' ? problem('id', 'duplicate', 'An email template with this id already exists.') : problem('name', 'duplicate', 'An email template with this name already exists.')]);
+      }
       throw error;
     }
   }
 
   async delete(id: string): Promise<void> {
-    if (!(await emailTemplateStore.delete(this.deps.db, id))) throw new NotFound('email template');
+    if (!(await this.templates.delete(id))) throw new NotFound('email template');
   }
 
   /** The stored template with this id as a renderable template, or undefined. */
   async resolve(id: string | null): Promise<EmailTemplate | undefined> {
     if (!id) return undefined;
-    const row = await emailTemplateStore.find(this.deps.db, id);
-    return row && { subject: row.default_subject, text: row.default_text_template, html: row.default_html_template, fromEmail: row.from_email, fromName: row.default_from_name };
+    const record = await this.templates.find(id);
+    return record && { subject: record.defaultSubject, text: record.defaultTextTemplate, html: record.defaultHtmlTemplate, fromEmail: record.fromEmail, fromName: record.defaultFromName };
   }
 }

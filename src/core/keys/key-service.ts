@@ -4,13 +4,10 @@
  */
 import crypto from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import type { MasterKey } from '../../crypto/master-key.js';
-import { type Executor, isUniqueViolation } from '../../storage/executor.js';
-import { type KeyRow, keyStore } from '../../storage/keys.js';
-import { tenantStore } from '../../storage/tenants.js';
-import { NotFound, ValidationFailed, problem } from '../errors.js';
+import type { KeyRecord, Storage } from '../../storage/contract.js';
+import { Conflict, NotFound, ValidationFailed, problem } from '../errors.js';
+import type { ChangeBus, Emit } from '../events/change-bus.js';
 import { type KeyAlgorithm, type KeyType, RSA_LENGTHS, generateMaterial, joseAlgorithm, keyTypeOf } from './algorithms.js';
 
 export interface SigningKey {
@@ -41,34 +38,24 @@ export interface KeyRequest {
   tenantId?: string | null;
 }
 
-function toSigningKey(row: KeyRow): SigningKey {
+function toSigningKey(record: KeyRecord): SigningKey {
+  const { secretEncrypted, publicJwk, ...rest } = record;
   return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    name: row.name,
-    algorithm: row.algorithm as KeyAlgorithm,
-    type: row.type as KeyType,
-    kid: row.kid,
-    length: row.length,
-    issuer: row.issuer,
-    publicKey: row.public_key,
-    certificate: row.certificate,
-    publicJwk: row.public_jwk ? (JSON.parse(row.public_jwk) as JWK) : null,
-    hasPrivateKey: row.secret_encrypted !== null,
-    insertInstant: Number(row.insert_instant),
-    expirationInstant: row.expiration_instant === null ? null : Number(row.expiration_instant),
-    rotatedInstant: row.rotated_instant === null ? null : Number(row.rotated_instant),
-    revokedInstant: row.revoked_instant === null ? null : Number(row.revoked_instant),
+    ...rest,
+    algorithm: record.algorithm as KeyAlgorithm,
+    type: record.type as KeyType,
+    publicJwk: publicJwk as JWK | null,
+    hasPrivateKey: secretEncrypted !== null,
   };
 }
 
 export class KeyService {
   constructor(
-    private readonly deps: { db: Kysely<Database>; masterKey: MasterKey; now: () => number },
+    private readonly deps: { storage: Storage; changes: ChangeBus; masterKey: MasterKey; now: () => number },
   ) {}
 
   /** Generates the material (slow, async) without touching the database. */
-  async prepare(request: KeyRequest): Promise<KeyRow> {
+  async prepare(request: KeyRequest): Promise<KeyRecord> {
     const problems = [];
     if (!request.name.trim()) problems.push(problem('name', 'blank', 'The key name is required.'));
     const type = keyTypeOf(request.algorithm);
@@ -83,74 +70,76 @@ export class KeyService {
     if (jwk) Object.assign(jwk, { kid, alg: joseAlgorithm(request.algorithm), use: 'sig' });
     return {
       id,
-      tenant_id: request.tenantId ?? null,
+      tenantId: request.tenantId ?? null,
       name: request.name.trim(),
       algorithm: request.algorithm,
       type,
       kid,
       length: material.length,
       issuer: request.issuer ?? null,
-      public_key: material.publicKeyPem,
+      publicKey: material.publicKeyPem,
       certificate: null,
-      public_jwk: jwk ? JSON.stringify(jwk) : null,
-      secret_encrypted: this.deps.masterKey.encrypt(material.secret, id),
-      insert_instant: this.deps.now(),
-      expiration_instant: null,
-      rotated_instant: null,
-      revoked_instant: null,
+      publicJwk: jwk as Record<string, unknown> | null,
+      secretEncrypted: this.deps.masterKey.encrypt(material.secret, id),
+      insertInstant: this.deps.now(),
+      expirationInstant: null,
+      rotatedInstant: null,
+      revokedInstant: null,
     };
   }
 
   /** Stores prepared keys inside the caller's transaction; name and id clashes are field errors. */
-  async store(db: Executor, rows: KeyRow[]): Promise<void> {
-    for (const row of rows) {
-      if (await keyStore.find(db, row.id)) throw new ValidationFailed([problem('id', 'duplicate', 'A key with this id already exists.')]);
-      const clash = await db.selectFrom('keys').select('id').where('name', '=', row.name).executeTakeFirst();
-      if (clash) throw new ValidationFailed([problem('name', 'duplicate', 'A key with this name already exists.')]);
+  async store(tx: Storage, emit: Emit, records: KeyRecord[]): Promise<void> {
+    for (const record of records) {
+      if (await tx.keys.find(record.id)) throw new ValidationFailed([problem('id', 'duplicate', 'A key with this id already exists.')]);
+      if (await tx.keys.nameTaken(record.name)) throw new ValidationFailed([problem('name', 'duplicate', 'A key with this name already exists.')]);
       try {
-        await keyStore.insert(db, row);
+        await tx.keys.insert(record);
       } catch (error) {
-        if (isUniqueViolation(error)) throw new ValidationFailed([problem('name', 'duplicate', 'A key with this name or id already exists.')]);
+        if (error instanceof Conflict) throw new ValidationFailed([problem(error.field ?? 'name', 'duplicate', 'A key with this name or id already exists.')]);
         throw error;
       }
+      await emit({ type: 'key.created', keyId: record.id, tenantId: record.tenantId });
     }
   }
 
   async generate(request: KeyRequest): Promise<SigningKey> {
-    const row = await this.prepare(request);
-    await this.store(this.deps.db, [row]);
-    return toSigningKey(row);
+    const record = await this.prepare(request);
+    await this.deps.changes.transaction((tx, emit) => this.store(tx, emit, [record]));
+    return toSigningKey(record);
   }
 
-  async get(id: string, db: Executor = this.deps.db): Promise<SigningKey> {
-    const row = await keyStore.find(db, id);
-    if (!row) throw new NotFound('key');
-    return toSigningKey(row);
+  async get(id: string): Promise<SigningKey> {
+    const record = await this.deps.storage.keys.find(id);
+    if (!record) throw new NotFound('key');
+    return toSigningKey(record);
   }
 
   async list(tenantId?: string): Promise<SigningKey[]> {
-    return (await keyStore.list(this.deps.db, tenantId)).map(toSigningKey);
+    return (await this.deps.storage.keys.list(tenantId)).map(toSigningKey);
   }
 
-  async existing(db: Executor, ids: string[]): Promise<Set<string>> {
-    return new Set((await keyStore.findMany(db, ids)).map((row) => row.id));
+  async existing(storage: Storage, ids: string[]): Promise<Set<string>> {
+    return new Set((await storage.keys.findMany(ids)).map((record) => record.id));
   }
 
   async delete(id: string): Promise<void> {
-    await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await keyStore.find(trx, id))) throw new NotFound('key');
-      const users = await tenantStore.tenantsUsingKey(trx, id);
+    await this.deps.changes.transaction(async (tx, emit) => {
+      const record = await tx.keys.find(id);
+      if (!record) throw new NotFound('key');
+      const users = await tx.tenants.usingKey(id);
       if (users.length) {
         throw new ValidationFailed([], [{ code: '[inUse]keyId', message: `The key is used by ${users.length} tenant(s) and cannot be deleted.` }]);
       }
-      await keyStore.delete(trx, id);
+      await tx.keys.delete(id);
+      await emit({ type: 'key.deleted', keyId: id, tenantId: record.tenantId });
     });
   }
 
   /** The private key (PKCS#8 PEM) or HMAC secret, for signing inside this process only. */
   async secretOf(id: string): Promise<string> {
-    const row = await keyStore.find(this.deps.db, id);
-    if (!row?.secret_encrypted) throw new NotFound('key');
-    return this.deps.masterKey.decrypt(row.secret_encrypted, row.id);
+    const record = await this.deps.storage.keys.find(id);
+    if (!record?.secretEncrypted) throw new NotFound('key');
+    return this.deps.masterKey.decrypt(record.secretEncrypted, record.id);
   }
 }

@@ -1,24 +1,22 @@
 /**
  * Password login with its defences, once for every dialect:
  * - per-IP brute-force blocking and per-user lockout, both through the atomic reservation in
- *   loginFailureStore (an attempt is counted before its password is checked);
+ *   login-failure repository (an attempt is counted before its password is checked);
  * - no user enumeration: an unknown user costs one verification against a dummy hash of the
  *   tenant's scheme, like a wrong password, and answers the same;
  * - re-hashing to the tenant's current scheme on success (modifyEncryptionSchemeOnLogin);
  * - what a successful login still requires: a password change (administrative, expired,
  *   failing the current rules, breached) or a verified email.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../crypto/passwords/index.js';
-import { type FailureKey, type Reservation, loginFailureStore } from '../../storage/login-failures.js';
-import { userStore } from '../../storage/users.js';
+import type { LoginFailureRepository, Reservation, Storage } from '../../storage/contract.js';
+import type { Signals } from '../events/signals.js';
 import { isCommonPassword } from '../passwords/breached.js';
 import { checkPasswordRules, passwordExpired } from '../passwords/policy.js';
 import type { Tenant } from '../tenants/settings.js';
 import type { User } from '../users/user.js';
 import type { UserService } from '../users/user-service.js';
-import { ipLimits, isWhitelisted, userLimits } from './lockout.js';
+import { type LockoutLimits, blockSeconds, ipLimits, isWhitelisted, userLimits } from './lockout.js';
 
 /** How long an attempt waits for in-flight attempts of the same user: 40 × 25 ms = 1 s at most. */
 const RESERVATION_RETRIES = 40;
@@ -42,28 +40,30 @@ export interface LoginAttempt {
   ip: string;
 }
 
-export class LoginService {
-  /** Told when a user's lock begins (the account-locked email). */
-  onUserLocked?: (tenant: Tenant, userId: string, until: number) => void;
+/** The block length policy, in the milliseconds storage counts in. */
+const blockMs = (limits: LockoutLimits) => (blocksSoFar: number) => blockSeconds(limits, blocksSoFar) * 1000;
 
-  constructor(private readonly deps: { db: Kysely<Database>; users: UserService; now: () => number }) {}
+export class LoginService {
+  /** `signals` hears when a user's lock begins (the account-locked email). */
+  constructor(private readonly deps: { storage: Storage; users: UserService; signals: Signals; now: () => number }) {}
 
   async login(tenant: Tenant, attempt: LoginAttempt): Promise<LoginResult> {
-    const { db, now } = this.deps;
+    const { now } = this.deps;
     const settings = tenant.settings;
     const hashing = settings.passwordHashing;
+    const failures = this.deps.storage.forTenant(tenant.id).loginFailures;
 
-    const ipKey: FailureKey = { tenantId: tenant.id, kind: 'ip', subject: attempt.ip.slice(0, 64) };
+    const ip = attempt.ip.slice(0, 64);
     const ipRules = ipLimits(settings);
     const countIp = ipRules.enabled && !isWhitelisted(attempt.ip, settings.ipBruteForce.whiteList);
     let ipCount = 0;
     if (countIp) {
-      const reserved = await loginFailureStore.reserve(db, ipKey, ipRules, now());
+      const reserved = await failures.reserve('ip', ip, ipRules, now());
       if (!reserved.allowed) return { outcome: 'ipBlocked', until: reserved.blockedUntil };
       ipCount = reserved.count;
     }
     const ipFailed = async () => {
-      if (countIp) await loginFailureStore.failed(db, ipKey, ipCount, ipRules, now());
+      if (countIp) await failures.failed('ip', ip, ipCount, ipRules, now(), blockMs(ipRules));
     };
 
     const user = await this.deps.users.findByLoginId(tenant, attempt.loginId);
@@ -73,11 +73,10 @@ export class LoginService {
       return { outcome: 'invalidCredentials' };
     }
 
-    const userKey: FailureKey = { tenantId: tenant.id, kind: 'user', subject: user.id };
     const userRules = userLimits(settings);
     let userCount = 0;
     if (userRules.enabled) {
-      const reserved = await this.reserveWaiting(userKey, userRules);
+      const reserved = await this.reserveWaiting(failures, user.id, userRules);
       if (!reserved.allowed) {
         await ipFailed();
         return { outcome: 'userLocked', until: reserved.blockedUntil };
@@ -92,21 +91,21 @@ export class LoginService {
         : await verifyAgainstDummy(attempt.password, hashing.scheme, hashing.factor);
     } catch (error) {
       // An attempt that could not be checked (e.g. a malformed imported hash) is given back.
-      if (userRules.enabled) await loginFailureStore.released(db, userKey);
-      if (countIp) await loginFailureStore.released(db, ipKey);
+      if (userRules.enabled) await failures.released('user', user.id);
+      if (countIp) await failures.released('ip', ip);
       throw error;
     }
     if (!matches) {
       if (userRules.enabled) {
-        const lockedUntil = await loginFailureStore.failed(db, userKey, userCount, userRules, now());
-        if (lockedUntil !== null && settings.userLockout.notifyUser) this.onUserLocked?.(tenant, user.id, lockedUntil);
+        const lockedUntil = await failures.failed('user', user.id, userCount, userRules, now(), blockMs(userRules));
+        if (lockedUntil !== null && settings.userLockout.notifyUser) this.deps.signals.emit('user.locked', { tenant, userId: user.id, until: lockedUntil });
       }
       await ipFailed();
       return { outcome: 'invalidCredentials' };
     }
 
-    if (userRules.enabled) await loginFailureStore.succeeded(db, userKey, settings.userLockout.resetAfterSuccess);
-    if (countIp) await loginFailureStore.succeeded(db, ipKey, false);
+    if (userRules.enabled) await failures.succeeded('user', user.id, settings.userLockout.resetAfterSuccess);
+    if (countIp) await failures.succeeded('ip', ip, false);
 
     const current = await this.rehashIfNeeded(tenant, user, attempt.password);
     if (current.disabled) return { outcome: 'disabled' };
@@ -122,12 +121,12 @@ export class LoginService {
    * concurrent good logins get through, while a guess still waits for the block the guesses
    * before it earned. No more attempts are ever checked than the limit allows.
    */
-  private async reserveWaiting(key: FailureKey, limits: ReturnType<typeof userLimits>): Promise<Reservation> {
-    const { db, now } = this.deps;
-    let reserved = await loginFailureStore.reserve(db, key, limits, now());
+  private async reserveWaiting(failures: LoginFailureRepository, userId: string, limits: LockoutLimits): Promise<Reservation> {
+    const { now } = this.deps;
+    let reserved = await failures.reserve('user', userId, limits, now());
     for (let wait = 0; !reserved.allowed && reserved.blockedUntil === null && wait < RESERVATION_RETRIES; wait++) {
       await new Promise((resolve) => setTimeout(resolve, RESERVATION_RETRY_MS));
-      reserved = await loginFailureStore.reserve(db, key, limits, now());
+      reserved = await failures.reserve('user', userId, limits, now());
     }
     return reserved;
   }
@@ -146,7 +145,7 @@ export class LoginService {
     const { scheme, factor, rehashOnLogin } = tenant.settings.passwordHashing;
     if (!rehashOnLogin || !user.password || (user.password.scheme === scheme && user.password.factor === factor)) return user;
     const rehashed = { ...user, password: await hashPassword(password, scheme, factor) };
-    await userStore.setPasswordHash(this.deps.db, rehashed);
+    await this.deps.storage.forTenant(tenant.id).users.setPasswordHash(rehashed);
     return rehashed;
   }
 }

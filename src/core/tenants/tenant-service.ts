@@ -4,15 +4,11 @@
  * invariants and references, keeps names unique, and deletes everything a tenant owns.
  */
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import type { DatabaseKind } from '../../db/connect.js';
-import { isUniqueViolation } from '../../storage/executor.js';
-import { keyStore } from '../../storage/keys.js';
-import { tenantStore } from '../../storage/tenants.js';
-import { type FieldProblem, NotFound, NotPermitted, ValidationFailed, problem } from '../errors.js';
+import type { KeyRecord, Storage } from '../../storage/contract.js';
+import { Conflict, type FieldProblem, NotFound, NotPermitted, ValidationFailed, problem } from '../errors.js';
+import type { ChangeBus } from '../events/change-bus.js';
+import { isTenantChange } from '../events/change-events.js';
 import type { KeyService } from '../keys/key-service.js';
-import type { KeyRow } from '../../storage/keys.js';
 import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
 import { isUuid } from '../../util/uuid.js';
 import { checkTenantSettings } from './rules.js';
@@ -42,22 +38,28 @@ const MAX_SLUG_ATTEMPTS = 50;
 
 export class TenantService {
   private readonly pendingDeletes = new Set<Promise<void>>();
-  /** Tenants by id and by slug (`slug:…`), for the reads every request makes; writes below clear it. */
+  /**
+   * Tenants by id and by slug (`slug:…`), for the reads every request makes. Any tenant change,
+   * here or on another instance (change events), clears it; the TTL is the backstop.
+   */
   private readonly cache: ReadCache<Tenant>;
-  /** Told when a tenant is deleted (what caches records of it drops them). */
-  onDeleted?: (tenantId: string) => void;
 
   constructor(
     private readonly deps: {
-      db: Kysely<Database>;
-      dbKind: DatabaseKind;
+      storage: Storage;
+      changes: ChangeBus;
       keys: KeyService;
       publicUrl: string;
       now: () => number;
+      cacheTtlMs?: number;
       log?: { error: (obj: unknown, msg: string) => void };
     },
   ) {
-    this.cache = new ReadCache<Tenant>({ ttlMs: READ_CACHE_TTL_MS, maxEntries: 10_000, now: deps.now });
+    this.cache = new ReadCache<Tenant>({ ttlMs: deps.cacheTtlMs ?? READ_CACHE_TTL_MS, maxEntries: 10_000, now: deps.now });
+    // Tenants are cached by id and by slug, and writes are rare: forget them all.
+    deps.changes.subscribe((event) => {
+      if (isTenantChange(event)) this.cache.clear();
+    });
   }
 
   defaultIssuer(slug: string): string {
@@ -73,11 +75,11 @@ export class TenantService {
 
   /** The tenant as last read (at most READ_CACHE_TTL_MS ago); never to be changed in place. */
   private cached(id: string): Promise<Tenant | undefined> {
-    return this.cache.get(id, () => tenantStore.find(this.deps.db, id));
+    return this.cache.get(id, () => this.deps.storage.tenants.find(id));
   }
 
   async getBySlugOrId(idOrSlug: string): Promise<Tenant> {
-    const bySlug = () => this.cache.get(`slug:${idOrSlug}`, () => tenantStore.findBySlug(this.deps.db, idOrSlug));
+    const bySlug = () => this.cache.get(`slug:${idOrSlug}`, () => this.deps.storage.tenants.findBySlug(idOrSlug));
     const tenant = isUuid(idOrSlug) ? ((await this.cached(idOrSlug)) ?? (await bySlug())) : await bySlug();
     if (!tenant) throw new NotFound('tenant');
     return tenant;
@@ -85,12 +87,12 @@ export class TenantService {
 
   /** The only tenant, when there is exactly one (FusionAuth's rule for calls that name none). */
   async soleTenant(): Promise<Tenant | undefined> {
-    const ids = await tenantStore.someIds(this.deps.db, 2);
+    const ids = await this.deps.storage.tenants.someIds(2);
     return ids.length === 1 ? this.cached(ids[0]!) : undefined;
   }
 
   async list(scope: TenantScope): Promise<Tenant[]> {
-    return tenantStore.list(this.deps.db, scope.tenantId ? [scope.tenantId] : undefined);
+    return this.deps.storage.tenants.list(scope.tenantId ? [scope.tenantId] : undefined);
   }
 
   async create(scope: TenantScope, request: CreateTenant): Promise<Tenant> {
@@ -106,12 +108,12 @@ export class TenantService {
     let settings: TenantSettings;
     let copiedFromDefaultIssuer = false;
     if (request.sourceTenantId) {
-      const source = await tenantStore.find(this.deps.db, request.sourceTenantId);
+      const source = await this.deps.storage.tenants.find(request.sourceTenantId);
       if (!source) throw new ValidationFailed([...problems, problem('sourceTenantId', 'invalid', 'The source tenant does not exist.')]);
       settings = structuredClone(source.settings);
       copiedFromDefaultIssuer = settings.issuer === this.defaultIssuer(source.slug);
       // Keys the source owns die with it, so a copy gets keys of its own; shared keys stay shared.
-      const owned = new Set(await keyStore.idsOwnedBy(this.deps.db, source.id));
+      const owned = new Set(await this.deps.storage.keys.idsOwnedBy(source.id));
       if (owned.has(settings.tokens.accessTokenKeyId)) settings.tokens.accessTokenKeyId = '';
       if (owned.has(settings.tokens.idTokenKeyId)) settings.tokens.idTokenKeyId = '';
     } else if (request.settings) {
@@ -120,7 +122,7 @@ export class TenantService {
       throw new Error('create() needs settings or a sourceTenantId');
     }
     if (problems.length) throw new ValidationFailed(problems);
-    if (await tenantStore.find(this.deps.db, id)) throw new ValidationFailed([problem('id', 'duplicate', 'A tenant with this id already exists.')]);
+    if (await this.deps.storage.tenants.find(id)) throw new ValidationFailed([problem('id', 'duplicate', 'A tenant with this id already exists.')]);
     await this.assertNameFree(name);
 
     const newKeys = await this.prepareMissingKeys(id, name, settings);
@@ -132,16 +134,17 @@ export class TenantService {
       const now = this.deps.now();
       const tenant: Tenant = { id, slug, name, state: 'Active', settings: tenantSettings, insertInstant: now, lastUpdateInstant: now };
       try {
-        await this.deps.db.transaction().execute(async (trx) => {
-          await tenantStore.insert(trx, tenant);
-          await this.deps.keys.store(trx, newKeys.map((k) => ({ ...k, tenant_id: id })));
+        await this.deps.changes.transaction(async (tx, emit) => {
+          await tx.tenants.insert(tenant);
+          await this.deps.keys.store(tx, emit, newKeys.map((k) => ({ ...k, tenantId: id })));
+          await emit({ type: 'tenant.created', tenantId: id });
         });
         return tenant;
       } catch (error) {
-        if (!isUniqueViolation(error) && !(error instanceof ValidationFailed)) throw error;
+        if (!(error instanceof Conflict) && !(error instanceof ValidationFailed)) throw error;
         // Who won the race? A same-named or same-id tenant is the caller's error; a slug clash is ours.
         await this.assertNameFree(name);
-        if (await tenantStore.find(this.deps.db, id)) throw new ValidationFailed([problem('id', 'duplicate', 'A tenant with this id already exists.')]);
+        if (await this.deps.storage.tenants.find(id)) throw new ValidationFailed([problem('id', 'duplicate', 'A tenant with this id already exists.')]);
         if (error instanceof ValidationFailed) throw error;
         if (request.slug !== undefined) throw new ValidationFailed([problem('slug', 'duplicate', 'A tenant with this slug already exists.')]);
       }
@@ -156,11 +159,9 @@ export class TenantService {
   async update(scope: TenantScope, id: string, change: (current: Tenant) => TenantDraft): Promise<Tenant> {
     if (scope.tenantId && scope.tenantId !== id) throw new NotPermitted();
     try {
-      return await this.deps.db.transaction().execute(async (trx) => {
-        let query = trx.selectFrom('tenants').select('id').where('id', '=', id);
-        if (this.deps.dbKind === 'postgres') query = query.forUpdate();
-        if (!(await query.executeTakeFirst())) throw new NotFound('tenant');
-        const current = (await tenantStore.find(trx, id))!;
+      return await this.deps.changes.transaction(async (tx, emit) => {
+        const current = await tx.tenants.findForUpdate(id);
+        if (!current) throw new NotFound('tenant');
         const draft = change(current);
         const name = draft.name.trim();
         if (!name) throw new ValidationFailed([problem('name', 'blank', 'The tenant name is required.')]);
@@ -171,22 +172,18 @@ export class TenantService {
             ...(!settings.tokens.idTokenKeyId ? [problem('tokens.idTokenKeyId', 'blank', 'The id token signing key is required.')] : []),
           ]);
         }
-        await this.validate(settings, [], trx);
-        if (name !== current.name) {
-          const clash = await trx.selectFrom('tenants').select('id').where('name', '=', name).where('id', '!=', id).executeTakeFirst();
-          if (clash) throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
+        await this.validate(settings, [], tx);
+        if (name !== current.name && (await tx.tenants.nameTaken(name, id))) {
+          throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
         }
         const updated: Tenant = { ...current, name, settings, lastUpdateInstant: Math.max(this.deps.now(), current.lastUpdateInstant) };
-        await tenantStore.update(trx, updated);
+        await tx.tenants.update(updated);
+        await emit({ type: 'tenant.updated', tenantId: id });
         return updated;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
+      if (error instanceof Conflict) throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
       throw error;
-    } finally {
-      // After the commit (a read that raced the transaction may have cached the old row). Tenants
-      // are cached by id and by slug, and writes are rare: forget them all.
-      this.cache.clear();
     }
   }
 
@@ -196,20 +193,22 @@ export class TenantService {
    */
   async delete(scope: TenantScope, id: string, options: { async: boolean }): Promise<void> {
     if (scope.tenantId) throw new NotPermitted();
-    const tenant = await tenantStore.find(this.deps.db, id);
+    const tenant = await this.deps.storage.tenants.find(id);
     if (!tenant) throw new NotFound('tenant');
     if (!options.async) {
       await this.purge(id);
       return;
     }
-    await tenantStore.setState(this.deps.db, id, 'PendingDelete', this.deps.now());
-    this.cache.clear();
+    await this.deps.changes.transaction(async (tx, emit) => {
+      await tx.tenants.setState(id, 'PendingDelete', this.deps.now());
+      await emit({ type: 'tenant.updated', tenantId: id });
+    });
     this.purgeInBackground(id);
   }
 
   /** Called at start: finish deletions a previous process accepted but did not complete. */
   async resumePendingDeletes(): Promise<number> {
-    const ids = await tenantStore.listIdsInState(this.deps.db, 'PendingDelete');
+    const ids = await this.deps.storage.tenants.idsInState('PendingDelete');
     ids.forEach((id) => this.purgeInBackground(id));
     return ids.length;
   }
@@ -228,26 +227,27 @@ export class TenantService {
   }
 
   private async purge(id: string): Promise<void> {
-    await this.deps.db.transaction().execute(async (trx) => {
+    await this.deps.changes.transaction(async (tx, emit) => {
       // Keys this tenant owns but another tenant signs with become global instead of vanishing.
-      const owned = await keyStore.idsOwnedBy(trx, id);
+      const owned = await tx.keys.idsOwnedBy(id);
       const stillUsed: string[] = [];
       for (const keyId of owned) {
-        if ((await tenantStore.tenantsUsingKey(trx, keyId, id)).length) stillUsed.push(keyId);
+        if ((await tx.tenants.usingKey(keyId, id)).length) stillUsed.push(keyId);
       }
-      await keyStore.release(trx, stillUsed);
+      await tx.keys.release(stillUsed);
       // Rows that reference the tenant go first; foreign keys cascade the rest.
-      await trx.deleteFrom('api_keys').where('tenant_id', '=', id).execute();
-      await trx.deleteFrom('keys').where('tenant_id', '=', id).execute();
-      await tenantStore.delete(trx, id);
+      await tx.apiKeys.deleteLockedTo(id);
+      await tx.keys.deleteOwnedBy(id);
+      await tx.tenants.delete(id);
+      for (const keyId of owned) {
+        await emit(stillUsed.includes(keyId) ? { type: 'key.updated', keyId, tenantId: null } : { type: 'key.deleted', keyId, tenantId: id });
+      }
+      await emit({ type: 'tenant.deleted', tenantId: id });
     });
-    this.cache.clear();
-    this.onDeleted?.(id);
   }
 
   private async assertNameFree(name: string): Promise<void> {
-    const clash = await this.deps.db.selectFrom('tenants').select('id').where('name', '=', name).executeTakeFirst();
-    if (clash) throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
+    if (await this.deps.storage.tenants.nameTaken(name)) throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
   }
 
   /**
@@ -255,8 +255,8 @@ export class TenantService {
    * signature costs a fraction of an RSA-2048 one) and an RS256 key for id tokens (the one
    * algorithm every OpenID relying party must accept).
    */
-  private async prepareMissingKeys(tenantId: string, name: string, settings: TenantSettings): Promise<KeyRow[]> {
-    const rows: KeyRow[] = [];
+  private async prepareMissingKeys(tenantId: string, name: string, settings: TenantSettings): Promise<KeyRecord[]> {
+    const rows: KeyRecord[] = [];
     const suffix = tenantId.slice(0, 8);
     if (!settings.tokens.accessTokenKeyId) {
       const row = await this.deps.keys.prepare({ name: `${name} access token signing key (${suffix})`, algorithm: 'ES256', tenantId });
@@ -271,11 +271,11 @@ export class TenantService {
     return rows;
   }
 
-  private async validate(settings: TenantSettings, newKeys: KeyRow[], db: Kysely<Database> = this.deps.db): Promise<void> {
+  private async validate(settings: TenantSettings, newKeys: KeyRecord[], storage: Storage = this.deps.storage): Promise<void> {
     const problems = checkTenantSettings(settings);
     const fresh = new Set(newKeys.map((k) => k.id));
     const wanted = [settings.tokens.accessTokenKeyId, settings.tokens.idTokenKeyId].filter((k) => !fresh.has(k));
-    const found = await this.deps.keys.existing(db, wanted);
+    const found = await this.deps.keys.existing(storage, wanted);
     for (const field of ['accessTokenKeyId', 'idTokenKeyId'] as const) {
       const keyId = settings.tokens[field];
       if (!fresh.has(keyId) && !found.has(keyId)) problems.push(problem(`tokens.${field}`, 'missing', 'The signing key does not exist.'));

@@ -5,13 +5,19 @@
 import crypto from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
 import { joseAlgorithm } from '../keys/algorithms.js';
+import type { ChangeBus } from '../events/change-bus.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { Tenant } from '../tenants/settings.js';
 
 export class JwtSigner {
   private readonly cache = new Map<string, Promise<{ key: crypto.KeyObject; alg: string; kid: string }>>();
 
-  constructor(private readonly deps: { keys: KeyService; now: () => number }) {}
+  constructor(private readonly deps: { keys: KeyService; changes: ChangeBus; now: () => number }) {
+    // A key that changed or went away must not keep signing from memory.
+    deps.changes.subscribe((event) => {
+      if (event.type.startsWith('key.') && 'keyId' in event) this.cache.delete(event.keyId);
+    });
+  }
 
   private signingKey(keyId: string) {
     let entry = this.cache.get(keyId);

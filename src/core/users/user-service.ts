@@ -4,13 +4,10 @@
  * we verify), so users migrate without a reset.
  */
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import { type StoredPassword, PASSWORD_SCHEMES, hashPassword, isKnownScheme } from '../../crypto/passwords/index.js';
-import { isUniqueViolation } from '../../storage/executor.js';
-import { userStore } from '../../storage/users.js';
-import type { TableStatistics } from '../../storage/statistics.js';
-import { type FieldProblem, NotFound, ValidationFailed, problem } from '../errors.js';
+import type { Storage, UserRepository } from '../../storage/contract.js';
+import { Conflict, type FieldProblem, NotFound, ValidationFailed, problem } from '../errors.js';
+import type { Signals } from '../events/signals.js';
 import { checkPasswordRules, historyDepth, reusesPrevious } from '../passwords/policy.js';
 import type { Tenant } from '../tenants/settings.js';
 import type { User, UserPage, UserQuery } from './user.js';
@@ -48,37 +45,40 @@ export interface BatchResult {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** What other parts want to hear about (wired after construction: the email flows, say). */
-export interface UserHooks {
-  created?(tenant: Tenant, user: User): void;
-  emailChanged?(tenant: Tenant, user: User): void;
+/** A unique clash the checks before the write did not see (a race) as the caller's field error. */
+function asDuplicate(error: unknown): unknown {
+  if (!(error instanceof Conflict)) return error;
+  const field = error.field ?? 'username';
+  return new ValidationFailed([problem(field, 'duplicate', field === 'user_id' ? 'This user id is already taken.' : `This ${field} is already used in the tenant.`)]);
 }
 
 export class UserService {
-  readonly hooks: UserHooks = {};
+  /** `signals` hears of new users and changed addresses (the email flows act on them). */
+  constructor(private readonly deps: { storage: Storage; now: () => number; signals: Signals }) {}
 
-  /** `statistics`: told of bulk inserts, so PostgreSQL's planner statistics keep up with imports. */
-  constructor(private readonly deps: { db: Kysely<Database>; now: () => number; statistics?: TableStatistics }) {}
+  private users(tenant: Tenant, storage: Storage = this.deps.storage): UserRepository {
+    return storage.forTenant(tenant.id).users;
+  }
 
   async get(tenant: Tenant, id: string): Promise<User> {
-    const user = await userStore.find(this.deps.db, tenant.id, id);
+    const user = await this.users(tenant).find(id);
     if (!user) throw new NotFound('user');
     return user;
   }
 
   async getByUsername(tenant: Tenant, username: string): Promise<User> {
-    const user = await userStore.findByUsername(this.deps.db, tenant.id, username);
+    const user = await this.users(tenant).findByUsername(username);
     if (!user) throw new NotFound('user');
     return user;
   }
 
   /** Finds a user by email or username, as a login id. */
   async findByLoginId(tenant: Tenant, loginId: string): Promise<User | undefined> {
-    return userStore.findByLoginId(this.deps.db, tenant.id, loginId);
+    return this.users(tenant).findByLoginId(loginId);
   }
 
   async list(tenant: Tenant, query: UserQuery): Promise<UserPage> {
-    const { users, totalCount } = await userStore.list(this.deps.db, tenant.id, query);
+    const { users, totalCount } = await this.users(tenant).list(query);
     return { users, totalCount, hasNext: query.offset + users.length < totalCount };
   }
 
@@ -86,15 +86,16 @@ export class UserService {
     const user = await this.build(tenant, input);
     await this.assertFree(tenant, user, true);
     try {
-      await this.deps.db.transaction().execute(async (trx) => {
-        await userStore.insert(trx, [user]);
-        if (user.password) await userStore.remember(trx, user.id, user.password, user.createdAt, historyDepth(tenant.settings.passwordPolicy));
+      await this.deps.storage.transaction(async (tx) => {
+        const users = this.users(tenant, tx);
+        await users.insert([user]);
+        if (user.password) await users.rememberPassword(user.id, user.password, user.createdAt, historyDepth(tenant.settings.passwordPolicy));
       });
     } catch (error) {
-      if (isUniqueViolation(error)) await this.assertFree(tenant, user, true);
-      throw error;
+      if (error instanceof Conflict) await this.assertFree(tenant, user, true);
+      throw asDuplicate(error);
     }
-    this.hooks.created?.(tenant, user);
+    this.deps.signals.emit('user.created', { tenant, user });
     return user;
   }
 
@@ -108,17 +109,18 @@ export class UserService {
     if (emailChanged && next.email && tenant.settings.email.verifyEmailWhenChanged && input.verified === undefined) next = { ...next, verified: false };
     await this.assertFree(tenant, next);
     try {
-      await this.deps.db.transaction().execute(async (trx) => {
-        await userStore.update(trx, next);
+      await this.deps.storage.transaction(async (tx) => {
+        const users = this.users(tenant, tx);
+        await users.update(next);
         if (next.password && next.password !== current.password) {
-          await userStore.remember(trx, next.id, next.password, next.updatedAt, historyDepth(tenant.settings.passwordPolicy));
+          await users.rememberPassword(next.id, next.password, next.updatedAt, historyDepth(tenant.settings.passwordPolicy));
         }
       });
     } catch (error) {
-      if (isUniqueViolation(error)) await this.assertFree(tenant, next);
-      throw error;
+      if (error instanceof Conflict) await this.assertFree(tenant, next);
+      throw asDuplicate(error);
     }
-    if (emailChanged && next.email && !next.verified && tenant.settings.email.verifyEmailWhenChanged) this.hooks.emailChanged?.(tenant, next);
+    if (emailChanged && next.email && !next.verified && tenant.settings.email.verifyEmailWhenChanged) this.deps.signals.emit('user.emailChanged', { tenant, user: next });
     return next;
   }
 
@@ -133,9 +135,10 @@ export class UserService {
     const now = this.deps.now();
     const { scheme, factor } = tenant.settings.passwordHashing;
     const next: User = { ...current, password: await hashPassword(password, scheme, factor), passwordChangedAt: now, passwordChangeRequired: false, updatedAt: now };
-    await this.deps.db.transaction().execute(async (trx) => {
-      await userStore.update(trx, next);
-      await userStore.remember(trx, next.id, next.password!, now, historyDepth(tenant.settings.passwordPolicy));
+    await this.deps.storage.transaction(async (tx) => {
+      const users = this.users(tenant, tx);
+      await users.update(next);
+      await users.rememberPassword(next.id, next.password!, now, historyDepth(tenant.settings.passwordPolicy));
     });
     return next;
   }
@@ -151,17 +154,17 @@ export class UserService {
   async markVerified(tenant: Tenant, id: string): Promise<User> {
     const current = await this.get(tenant, id);
     const next = { ...current, verified: true, updatedAt: this.deps.now() };
-    await userStore.update(this.deps.db, next);
+    await this.users(tenant).update(next);
     return next;
   }
 
   async delete(tenant: Tenant, id: string): Promise<void> {
-    const deleted = await this.deps.db.transaction().execute((trx) => userStore.delete(trx, tenant.id, [id]));
+    const deleted = await this.deps.storage.transaction((tx) => this.users(tenant, tx).delete([id]));
     if (deleted === 0) throw new NotFound('user');
   }
 
   async deleteMany(tenant: Tenant, ids: string[]): Promise<number> {
-    return this.deps.db.transaction().execute((trx) => userStore.delete(trx, tenant.id, [...new Set(ids)]));
+    return this.deps.storage.transaction((tx) => this.users(tenant, tx).delete([...new Set(ids)]));
   }
 
   /**
@@ -181,7 +184,7 @@ export class UserService {
         failed.push(input.username ?? input.email ?? input.id ?? '');
       }
     }
-    const taken = await userStore.taken(this.deps.db, tenant.id, built.flatMap((u) => (u.username ? [u.username.toLowerCase()] : [])), built.flatMap((u) => (u.email ? [u.email.toLowerCase()] : [])));
+    const taken = await this.users(tenant).taken(built.flatMap((u) => (u.username ? [u.username.toLowerCase()] : [])), built.flatMap((u) => (u.email ? [u.email.toLowerCase()] : [])));
     const seenNames = new Set<string>();
     const seenEmails = new Set<string>();
     const seenIds = new Set<string>();
@@ -198,16 +201,13 @@ export class UserService {
       seenIds.add(user.id);
       fresh.push(user);
     }
-    const existingIds = await userStore.existingIds(this.deps.db, fresh.map((u) => u.id));
+    const existingIds = await this.deps.storage.userIdsTaken(fresh.map((u) => u.id));
     const toInsert = fresh.filter((u) => {
       if (!existingIds.has(u.id)) return true;
       duplicates.push(u.username ?? u.email ?? u.id);
       return false;
     });
-    await this.deps.db.transaction().execute(async (trx) => {
-      await userStore.insert(trx, toInsert);
-    });
-    this.deps.statistics?.noteBulkInsert('users', toInsert.length);
+    await this.deps.storage.transaction((tx) => this.users(tenant, tx).insert(toInsert));
     return { created: toInsert.length, failedUsernames: failed, duplicateUsernames: duplicates };
   }
 
@@ -264,7 +264,7 @@ export class UserService {
   private async assertNotReused(tenant: Tenant, user: User, password: string): Promise<void> {
     const depth = historyDepth(tenant.settings.passwordPolicy);
     if (depth === 0) return;
-    const previous = await userStore.passwordHistory(this.deps.db, user.id, depth);
+    const previous = await this.users(tenant).passwordHistory(user.id, depth);
     if (await reusesPrevious(password, previous)) {
       throw new ValidationFailed([{ ...problem('password', 'invalid', `The password must differ from the last ${depth} password(s).`), rule: 'previous' }]);
     }
@@ -272,18 +272,18 @@ export class UserService {
 
   /** Username, email and id must be free (ids are global, names per tenant). */
   private async assertFree(tenant: Tenant, user: User, creating = false): Promise<void> {
-    const db = this.deps.db;
+    const users = this.users(tenant);
     const problems: FieldProblem[] = [];
     if (user.username) {
-      const other = await userStore.findByUsername(db, tenant.id, user.username);
+      const other = await users.findByUsername(user.username);
       if (other && other.id !== user.id) problems.push(problem('username', 'duplicate', 'This username is already taken in the tenant.'));
     }
     if (user.email) {
-      const other = await userStore.findByEmail(db, tenant.id, user.email);
+      const other = await users.findByEmail(user.email);
       if (other && other.id !== user.id) problems.push(problem('email', 'duplicate', 'This email is already used in the tenant.'));
     }
-    const sameIdHere = creating ? undefined : await userStore.find(db, tenant.id, user.id);
-    if (!sameIdHere && (await userStore.idExists(db, user.id))) problems.push(problem('user_id', 'duplicate', 'This user id is already taken.'));
+    const sameIdHere = creating ? undefined : await users.find(user.id);
+    if (!sameIdHere && (await this.deps.storage.userIdsTaken([user.id])).size) problems.push(problem('user_id', 'duplicate', 'This user id is already taken.'));
     if (problems.length) throw new ValidationFailed(problems);
   }
 }

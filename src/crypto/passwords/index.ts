@@ -2,7 +2,7 @@
  * The password schemes, by name. New passwords use a tenant's chosen scheme (pbkdf2, bcrypt or
  * argon2id); imported hashes may also use the legacy digest schemes.
  */
-import type { PasswordScheme } from '../../core/tenants/settings.js';
+import type { PasswordScheme } from '../../core/domain.js';
 import { argon2id } from './argon2.js';
 import { bcrypt } from './bcrypt.js';
 import { saltedHmacSha256, saltedMd5, saltedSha256 } from './digest.js';

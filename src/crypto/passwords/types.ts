@@ -1,4 +1,4 @@
-import type { PasswordScheme } from '../../core/tenants/settings.js';
+import type { PasswordScheme } from '../../core/domain.js';
 
 /** A password as stored: the scheme and factor it was hashed with, its salt and its hash. */
 export interface StoredPassword {

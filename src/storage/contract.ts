@@ -1,0 +1,274 @@
+/**
+ * The storage contract: what the core may ask of a database, and nothing else. The core sees
+ * only these interfaces and the domain errors (`Conflict`, `NotFound`); SQL, Kysely and column
+ * names stay behind them (./kysely/ implements them for SQLite and PostgreSQL alike).
+ *
+ * Tenant scope is structural: records that belong to a tenant (users, login failures, one-time
+ * ids) are reached only through `forTenant(id)`, whose repositories put the tenant into every
+ * statement — a query without the tenant cannot be written against them. The few global
+ * look-ups are by a value that is itself a secret or a global id (an API key's hash, a
+ * one-time id's hash, a user id that must be unique across tenants).
+ *
+ * Every method runs on the database, or inside the transaction `transaction()` handed out.
+ * Unique clashes surface as `Conflict`; nothing else of the driver leaks.
+ */
+import type { StoredPassword } from '../crypto/passwords/types.js';
+import type { Tenant, User, UserQuery } from '../core/domain.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+// ---- records ---------------------------------------------------------------------------------
+
+/** A signing key as stored; `secretEncrypted` is sealed by the master key (never plain). */
+export interface KeyRecord {
+  id: string;
+  /** The tenant the key was generated for; null for a global key. */
+  tenantId: string | null;
+  name: string;
+  algorithm: string;
+  /** RSA | EC | OKP | HMAC */
+  type: string;
+  kid: string;
+  length: number | null;
+  issuer: string | null;
+  publicKey: string | null;
+  certificate: string | null;
+  publicJwk: Record<string, unknown> | null;
+  secretEncrypted: string | null;
+  insertInstant: number;
+  expirationInstant: number | null;
+  rotatedInstant: number | null;
+  revokedInstant: number | null;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  tenantId: string | null;
+  /** SHA-256 (hex) of the key's value. */
+  keyHash: string;
+  permissions: { endpoints: Record<string, string[]> };
+  metaData: { attributes: Record<string, string> };
+  keyManager: boolean;
+  insertInstant: number;
+  lastUpdateInstant: number;
+}
+
+export interface EmailTemplateRecord {
+  id: string;
+  name: string;
+  defaultSubject: string;
+  defaultTextTemplate: string;
+  defaultHtmlTemplate: string;
+  fromEmail: string | null;
+  defaultFromName: string | null;
+  insertInstant: number;
+  lastUpdateInstant: number;
+}
+
+export interface PendingOneTimeId {
+  tenantId: string;
+  userId: string;
+  purpose: string;
+  expiresAt: number;
+}
+
+/** One entry of the change feed other instances read (core/events). */
+export interface ChangeRecord {
+  seq: number;
+  /** The instance that wrote it (it has delivered the change itself). */
+  origin: string;
+  type: string;
+  payload: Record<string, unknown>;
+  at: number;
+}
+
+// ---- login failures --------------------------------------------------------------------------
+
+export type FailureKind = 'user' | 'ip';
+
+export interface AttemptWindow {
+  maxAttempts: number;
+  windowSeconds: number;
+}
+
+export type Reservation = { allowed: true; count: number } | { allowed: false; blockedUntil: number | null };
+
+export interface BlockedEntry {
+  subject: string;
+  blockedAt: number;
+  blockedUntil: number;
+}
+
+export interface Page {
+  offset: number;
+  limit: number;
+  direction: 'asc' | 'desc';
+}
+
+// ---- repositories ----------------------------------------------------------------------------
+
+export interface TenantRepository {
+  find(id: string): Promise<Tenant | undefined>;
+  /** As find(); inside a transaction on PostgreSQL the row stays locked until it ends. */
+  findForUpdate(id: string): Promise<Tenant | undefined>;
+  findBySlug(slug: string): Promise<Tenant | undefined>;
+  /** Is this name used by a tenant other than `exceptId`? */
+  nameTaken(name: string, exceptId?: string): Promise<boolean>;
+  /** Ordered by creation; `onlyIds` narrows the list. */
+  list(onlyIds?: string[]): Promise<Tenant[]>;
+  /** Up to `limit` ids, without reading settings. */
+  someIds(limit: number): Promise<string[]>;
+  idsInState(state: Tenant['state']): Promise<string[]>;
+  /** Conflict on id, slug or name. */
+  insert(tenant: Tenant): Promise<void>;
+  /** Conflict on name. */
+  update(tenant: Tenant): Promise<void>;
+  setState(id: string, state: Tenant['state'], at: number): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+  /** Ids of tenants (but `exceptTenantId`) that sign with this key. */
+  usingKey(keyId: string, exceptTenantId?: string): Promise<string[]>;
+}
+
+export interface KeyRepository {
+  find(id: string): Promise<KeyRecord | undefined>;
+  findMany(ids: string[]): Promise<KeyRecord[]>;
+  /** Global keys and one tenant's; every key when `tenantId` is undefined. */
+  list(tenantId?: string): Promise<KeyRecord[]>;
+  nameTaken(name: string): Promise<boolean>;
+  /** Conflict on id or name. */
+  insert(key: KeyRecord): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /** Makes these keys global (another tenant still signs with them). */
+  release(ids: string[]): Promise<void>;
+  idsOwnedBy(tenantId: string): Promise<string[]>;
+  deleteOwnedBy(tenantId: string): Promise<number>;
+}
+
+export interface ApiKeyRepository {
+  find(id: string): Promise<ApiKeyRecord | undefined>;
+  /** The index compares the hash: no secret is compared in JavaScript. */
+  findByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  list(): Promise<ApiKeyRecord[]>;
+  /** Conflict on id or hash. */
+  insert(key: ApiKeyRecord): Promise<void>;
+  update(key: ApiKeyRecord): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  deleteLockedTo(tenantId: string): Promise<number>;
+}
+
+export interface EmailTemplateRepository {
+  find(id: string): Promise<EmailTemplateRecord | undefined>;
+  list(): Promise<EmailTemplateRecord[]>;
+  /** Conflict on id or name. */
+  insert(template: EmailTemplateRecord): Promise<void>;
+  /** Conflict on name. */
+  update(template: EmailTemplateRecord): Promise<void>;
+  delete(id: string): Promise<boolean>;
+}
+
+/** Named markers the server keeps about itself (e.g. "bootstrapped"). */
+export interface SystemStateRepository {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+}
+
+export interface ChangeFeedRepository {
+  append(change: Omit<ChangeRecord, 'seq'>): Promise<void>;
+  /** Changes with seq > `afterSeq`, oldest first. */
+  since(afterSeq: number, limit: number): Promise<ChangeRecord[]>;
+  latestSeq(): Promise<number>;
+  /** Forgets changes older than `at`; returns how many. */
+  purgeBefore(at: number): Promise<number>;
+}
+
+/** One-time ids looked up by the hash of their value, which only their holder knows. */
+export interface OneTimeIdLookup {
+  /** A live (unconsumed, unexpired) id of this purpose, left unspent. */
+  peek(idHash: string, purpose: string, now: number): Promise<PendingOneTimeId | undefined>;
+  /** Spends the id: exactly one caller gets true, however many race. */
+  consume(idHash: string, purpose: string, now: number): Promise<boolean>;
+}
+
+/** A tenant's users. Ids are unique across tenants (see Storage.userIdsTaken). */
+export interface UserRepository {
+  find(id: string): Promise<User | undefined>;
+  findByUsername(username: string): Promise<User | undefined>;
+  findByEmail(email: string): Promise<User | undefined>;
+  /** By email or username in one query; when both match different users, the email wins if the id looks like one. */
+  findByLoginId(loginId: string): Promise<User | undefined>;
+  /** A page and the total that matches. */
+  list(query: UserQuery): Promise<{ users: User[]; totalCount: number }>;
+  count(): Promise<number>;
+  /** Which of these lower-cased usernames / emails are taken in the tenant. */
+  taken(usernames: string[], emails: string[]): Promise<{ usernames: Set<string>; emails: Set<string> }>;
+  /** Conflict on id, username or email. Bulk inserts keep the database's statistics fresh. */
+  insert(users: User[]): Promise<void>;
+  /** Conflict on username or email. */
+  update(user: User): Promise<void>;
+  /** Replaces only the stored hash (a re-hash). */
+  setPasswordHash(user: User): Promise<void>;
+  delete(ids: string[]): Promise<number>;
+  passwordHistory(userId: string, depth: number): Promise<StoredPassword[]>;
+  /** Records a password, keeping the newest `keep` (at least one). */
+  rememberPassword(userId: string, password: StoredPassword, at: number, keep: number): Promise<void>;
+}
+
+/**
+ * Failure counters and blocks per subject (a user id or a client IP). The counter moves only
+ * through single conditional statements: a reservation succeeds only while the subject is not
+ * blocked and has attempts left, so N parallel guesses against a limit of L check at most L.
+ */
+export interface LoginFailureRepository {
+  /** Counts this attempt before its password is checked; refused while blocked or out of attempts. */
+  reserve(kind: FailureKind, subject: string, window: AttemptWindow, now: number): Promise<Reservation>;
+  /**
+   * The reserved attempt (number `count`) failed. When it was the last allowed, the subject is
+   * blocked for `blockMs(blocksSoFar)`; returns the block's end, or null when none began.
+   */
+  failed(kind: FailureKind, subject: string, count: number, window: AttemptWindow, now: number, blockMs: (blocksSoFar: number) => number): Promise<number | null>;
+  /** A success: give the attempt back (or clear the count) and end the doubling of blocks. */
+  succeeded(kind: FailureKind, subject: string, resetCount: boolean): Promise<void>;
+  /** The attempt was never checked (an error came first): give it back, nothing else. */
+  released(kind: FailureKind, subject: string): Promise<void>;
+  listBlocked(kind: FailureKind, now: number, page: Page): Promise<{ entries: BlockedEntry[]; total: number }>;
+  /** Lifts a block and clears the count; false when the subject was not blocked. */
+  unblock(kind: FailureKind, subject: string, now: number): Promise<boolean>;
+}
+
+export interface OneTimeIdRepository {
+  insert(idHash: string, userId: string, purpose: string, expiresAt: number, now: number): Promise<void>;
+  /** Ends the user's live ids of this purpose (a new one was issued, or the purpose is done). */
+  revokeAll(userId: string, purpose: string, now: number): Promise<void>;
+}
+
+/** Everything of one tenant; every statement it runs names the tenant. */
+export interface TenantStorage {
+  readonly tenantId: string;
+  readonly users: UserRepository;
+  readonly loginFailures: LoginFailureRepository;
+  readonly oneTimeIds: OneTimeIdRepository;
+}
+
+export interface Storage {
+  readonly kind: DatabaseKind;
+  readonly tenants: TenantRepository;
+  readonly keys: KeyRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly emailTemplates: EmailTemplateRepository;
+  readonly system: SystemStateRepository;
+  readonly changes: ChangeFeedRepository;
+  readonly oneTimeIds: OneTimeIdLookup;
+  forTenant(tenantId: string): TenantStorage;
+  /** Which of these user ids are taken in any tenant (ids are global so FusionAuth can address users by id alone). */
+  userIdsTaken(ids: string[]): Promise<Set<string>>;
+  /**
+   * Runs `work` in one transaction: all its writes commit together or none do. Inside, the
+   * storage handed to `work` is the transaction's (a nested call joins it).
+   */
+  transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
+  /** True when a trivial query succeeds. */
+  ping(): Promise<boolean>;
+  /** Resolves when background maintenance (planner statistics) has finished. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
