@@ -31,7 +31,7 @@ export interface TestServer {
   fetch(path: string, init?: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string }>;
   restart(): Promise<void>;
   /** A second Tessera process's twin: same database and master key, its own clock and port. */
-  startPeer(): Promise<{ server: RunningServer; clock: TestClock; fetch: TestServer['fetch'] }>;
+  startPeer(options?: { cacheTtlMs?: number }): Promise<{ server: RunningServer; clock: TestClock; fetch: TestServer['fetch'] }>;
   stop(): Promise<void>;
 }
 
@@ -96,9 +96,9 @@ export async function startTestServer(backend: Backend, overrides: Partial<Confi
       // Keep-alive sockets to the old process are dead; a client would reconnect, so do we.
       http.globalAgent.destroy();
     },
-    async startPeer() {
+    async startPeer(options = {}) {
       const peerClock = new TestClock();
-      const peer = await startServer({ ...config, port: 0 }, { logger: false, now: peerClock.now });
+      const peer = await startServer({ ...config, port: 0 }, { logger: false, now: peerClock.now, ...options });
       peers.push(peer);
       return { server: peer, clock: peerClock, fetch: fetcher(() => peer.url, apiKey) };
     },

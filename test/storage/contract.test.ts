@@ -1,0 +1,456 @@
+/**
+ * The storage contract suite: every repository method of src/storage/contract.ts, run the same
+ * on SQLite and PostgreSQL. The guarantees the core relies on are asserted under concurrency
+ * where they are about concurrency (a single consumer of a one-time id, a reservation counter
+ * that never passes its limit), and tenant scope is asserted for every per-tenant repository.
+ * The OpenID adapter's models extend this suite (atomic consume, expiry, revoke by grant).
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { Conflict, type Tenant, type User } from '../../src/core/domain.js';
+import { defaultTenantSettings } from '../../src/core/tenants/settings.js';
+import { type DatabaseHandle, openDatabase } from '../../src/db/connect.js';
+import type { ApiKeyRecord, KeyRecord, Storage } from '../../src/storage/contract.js';
+import { createStorage } from '../../src/storage/kysely-storage.js';
+import { type TestDatabase, backends } from '../support/backends.js';
+
+const NOW = 1_800_000_000_000;
+
+function tenantRecord(name: string, keyId = 'no-key'): Tenant {
+  const id = crypto.randomUUID();
+  return {
+    id,
+    slug: `s-${id.slice(0, 8)}`,
+    name,
+    state: 'Active',
+    settings: defaultTenantSettings({ issuer: `https://issuer.example/${id}`, accessTokenKeyId: keyId, idTokenKeyId: keyId }),
+    insertInstant: NOW,
+    lastUpdateInstant: NOW,
+  };
+}
+
+function keyRecord(name: string, tenantId: string | null): KeyRecord {
+  return {
+    id: crypto.randomUUID(),
+    tenantId,
+    name,
+    algorithm: 'ES256',
+    type: 'EC',
+    kid: crypto.randomBytes(8).toString('hex'),
+    length: null,
+    issuer: null,
+    publicKey: '-----BEGIN PUBLIC KEY-----',
+    certificate: null,
+    publicJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' },
+    secretEncrypted: 'sealed',
+    insertInstant: NOW,
+    expirationInstant: null,
+    rotatedInstant: null,
+    revokedInstant: null,
+  };
+}
+
+function userRecord(tenantId: string, username: string, extra: Partial<User> = {}): User {
+  return {
+    id: crypto.randomUUID(),
+    tenantId,
+    username,
+    email: `${username}@example.com`,
+    disabled: false,
+    verified: false,
+    locale: null,
+    roles: ['r'],
+    externalId: null,
+    data: { a: 1 },
+    password: { scheme: 'bcrypt', factor: 10, salt: null, hash: `hash-of-${username}` },
+    passwordChangedAt: NOW,
+    passwordChangeRequired: false,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...extra,
+  };
+}
+
+async function rejectsWithConflict(work: Promise<unknown>, field: string | undefined): Promise<void> {
+  await assert.rejects(work, (error: unknown) => {
+    assert.ok(error instanceof Conflict, `expected a Conflict, got ${String(error)}`);
+    assert.equal(error.field, field);
+    return true;
+  });
+}
+
+for (const backend of backends()) {
+  describe(`storage contract on ${backend.name}`, () => {
+    let database: TestDatabase;
+    let handle: DatabaseHandle;
+    let storage: Storage;
+    let a: Tenant;
+    let b: Tenant;
+
+    before(async () => {
+      database = await backend.create();
+      handle = await openDatabase(database.url);
+      storage = createStorage(handle, { now: () => NOW });
+      a = tenantRecord('Tenant A');
+      b = tenantRecord('Tenant B');
+      await storage.tenants.insert(a);
+      await storage.tenants.insert(b);
+    });
+    after(async () => {
+      await storage?.close();
+      await database?.drop();
+    });
+
+    describe('tenants', () => {
+      test('find by id and slug, list in creation order, names taken, states', async () => {
+        assert.deepEqual(await storage.tenants.find(a.id), a);
+        assert.deepEqual(await storage.tenants.findBySlug(b.slug), b);
+        assert.equal(await storage.tenants.find(crypto.randomUUID()), undefined);
+        assert.equal(await storage.tenants.nameTaken('Tenant A'), true);
+        assert.equal(await storage.tenants.nameTaken('Tenant A', a.id), false, 'its own name is not taken from itself');
+        assert.equal(await storage.tenants.nameTaken('Nobody'), false);
+        const listed = await storage.tenants.list();
+        assert.ok(listed.findIndex((t) => t.id === a.id) < listed.findIndex((t) => t.id === b.id));
+        assert.deepEqual((await storage.tenants.list([b.id])).map((t) => t.id), [b.id]);
+        assert.deepEqual(await storage.tenants.list([]), []);
+        assert.equal((await storage.tenants.someIds(1)).length, 1);
+
+        const c = tenantRecord('Tenant C');
+        await storage.tenants.insert(c);
+        assert.equal(await storage.tenants.setState(c.id, 'PendingDelete', NOW + 1), true);
+        assert.deepEqual(await storage.tenants.idsInState('PendingDelete'), [c.id]);
+        assert.equal((await storage.tenants.find(c.id))?.lastUpdateInstant, NOW + 1);
+        assert.equal(await storage.tenants.delete(c.id), true);
+        assert.equal(await storage.tenants.delete(c.id), false);
+      });
+
+      test('unique id, slug and name are Conflicts naming the field', async () => {
+        await rejectsWithConflict(storage.tenants.insert({ ...tenantRecord('Other'), id: a.id }), 'id');
+        await rejectsWithConflict(storage.tenants.insert({ ...tenantRecord('Other'), slug: a.slug }), 'slug');
+        await rejectsWithConflict(storage.tenants.insert(tenantRecord('Tenant A')), 'name');
+        await rejectsWithConflict(storage.tenants.update({ ...b, name: 'Tenant A' }), 'name');
+        assert.equal((await storage.tenants.find(b.id))?.name, 'Tenant B', 'a refused update changes nothing');
+      });
+
+      test('update writes settings; usingKey finds the tenants that sign with a key', async () => {
+        const key = keyRecord(`key ${crypto.randomUUID()}`, null);
+        await storage.keys.insert(key);
+        const settings = structuredClone(a.settings);
+        settings.tokens.accessTokenKeyId = key.id;
+        await storage.tenants.update({ ...a, settings, lastUpdateInstant: NOW + 5 });
+        assert.equal((await storage.tenants.find(a.id))?.settings.tokens.accessTokenKeyId, key.id);
+        assert.deepEqual(await storage.tenants.usingKey(key.id), [a.id]);
+        assert.deepEqual(await storage.tenants.usingKey(key.id, a.id), []);
+        await storage.tenants.update(a);
+      });
+
+      test('findForUpdate inside a transaction reads the row', async () => {
+        const seen = await storage.transaction((tx) => tx.tenants.findForUpdate(a.id));
+        assert.equal(seen?.id, a.id);
+      });
+    });
+
+    describe('keys', () => {
+      test('insert, find, list per tenant with the global keys, release, delete owned', async () => {
+        const global = keyRecord(`global ${crypto.randomUUID()}`, null);
+        const ofA = keyRecord(`a ${crypto.randomUUID()}`, a.id);
+        const ofB = keyRecord(`b ${crypto.randomUUID()}`, b.id);
+        for (const key of [global, ofA, ofB]) await storage.keys.insert(key);
+        assert.deepEqual(await storage.keys.find(ofA.id), ofA);
+        assert.deepEqual((await storage.keys.findMany([ofA.id, ofB.id, 'none'])).map((k) => k.id).sort(), [ofA.id, ofB.id].sort());
+        assert.deepEqual(await storage.keys.findMany([]), []);
+        const listedForA = (await storage.keys.list(a.id)).map((k) => k.id);
+        assert.ok(listedForA.includes(global.id) && listedForA.includes(ofA.id) && !listedForA.includes(ofB.id));
+        assert.equal(await storage.keys.nameTaken(ofA.name), true);
+        assert.deepEqual(await storage.keys.idsOwnedBy(a.id), [ofA.id]);
+
+        await storage.keys.release([ofA.id]);
+        assert.equal((await storage.keys.find(ofA.id))?.tenantId, null);
+        assert.equal(await storage.keys.deleteOwnedBy(b.id), 1);
+        assert.equal(await storage.keys.find(ofB.id), undefined);
+        assert.equal(await storage.keys.delete(global.id), true);
+        assert.equal(await storage.keys.delete(global.id), false);
+      });
+
+      test('unique id and name are Conflicts', async () => {
+        const key = keyRecord(`unique ${crypto.randomUUID()}`, null);
+        await storage.keys.insert(key);
+        await rejectsWithConflict(storage.keys.insert({ ...keyRecord('another', null), id: key.id }), 'id');
+        await rejectsWithConflict(storage.keys.insert({ ...keyRecord(key.name, null) }), 'name');
+      });
+    });
+
+    describe('API keys', () => {
+      const apiKey = (tenantId: string | null): ApiKeyRecord => ({
+        id: crypto.randomUUID(),
+        tenantId,
+        keyHash: crypto.randomBytes(32).toString('hex'),
+        permissions: { endpoints: { '/api/tenant': ['GET'] } },
+        metaData: { attributes: { description: 'd' } },
+        keyManager: false,
+        insertInstant: NOW,
+        lastUpdateInstant: NOW,
+      });
+
+      test('insert, find by id and by hash, update, delete, delete the ones locked to a tenant', async () => {
+        const open = apiKey(null);
+        const locked = apiKey(a.id);
+        await storage.apiKeys.insert(open);
+        await storage.apiKeys.insert(locked);
+        assert.deepEqual(await storage.apiKeys.findByHash(open.keyHash), open);
+        assert.deepEqual(await storage.apiKeys.find(locked.id), locked);
+        assert.equal(await storage.apiKeys.findByHash('0'.repeat(64)), undefined);
+        assert.ok((await storage.apiKeys.list()).some((k) => k.id === open.id));
+
+        const changed = { ...open, permissions: { endpoints: {} }, keyManager: true, lastUpdateInstant: NOW + 1 };
+        await storage.apiKeys.update(changed);
+        assert.deepEqual(await storage.apiKeys.find(open.id), changed);
+
+        assert.equal(await storage.apiKeys.deleteLockedTo(a.id), 1);
+        assert.equal(await storage.apiKeys.find(locked.id), undefined);
+        assert.equal(await storage.apiKeys.delete(open.id), true);
+        assert.equal(await storage.apiKeys.delete(open.id), false);
+      });
+
+      test('a second key with the same hash or id is a Conflict', async () => {
+        const first = apiKey(null);
+        await storage.apiKeys.insert(first);
+        await rejectsWithConflict(storage.apiKeys.insert({ ...apiKey(null), keyHash: first.keyHash }), 'key');
+        await rejectsWithConflict(storage.apiKeys.insert({ ...apiKey(null), id: first.id }), 'id');
+      });
+    });
+
+    describe('email templates and system state', () => {
+      test('templates: insert, find, list by name, update, unique names, delete', async () => {
+        const template = { id: crypto.randomUUID(), name: `T ${crypto.randomUUID()}`, defaultSubject: 's', defaultTextTemplate: 't', defaultHtmlTemplate: 'h', fromEmail: null, defaultFromName: 'n', insertInstant: NOW, lastUpdateInstant: NOW };
+        await storage.emailTemplates.insert(template);
+        assert.deepEqual(await storage.emailTemplates.find(template.id), template);
+        await storage.emailTemplates.update({ ...template, defaultSubject: 'changed', insertInstant: 0 });
+        const stored = await storage.emailTemplates.find(template.id);
+        assert.equal(stored?.defaultSubject, 'changed');
+        assert.equal(stored?.insertInstant, NOW, 'the creation instant never changes');
+        assert.ok((await storage.emailTemplates.list()).some((t) => t.id === template.id));
+        await rejectsWithConflict(storage.emailTemplates.insert({ ...template, id: crypto.randomUUID() }), 'name');
+        assert.equal(await storage.emailTemplates.delete(template.id), true);
+        assert.equal(await storage.emailTemplates.delete(template.id), false);
+      });
+
+      test('system state: get, set, set again', async () => {
+        assert.equal(await storage.system.get('contract-marker'), undefined);
+        await storage.system.set('contract-marker', '1');
+        await storage.system.set('contract-marker', '2');
+        assert.equal(await storage.system.get('contract-marker'), '2');
+      });
+    });
+
+    describe('change feed', () => {
+      test('append, read since a sequence number in order, latest, purge the old', async () => {
+        const start = await storage.changes.latestSeq();
+        await storage.changes.append({ origin: 'o1', type: 'tenant.updated', payload: { tenantId: a.id }, at: NOW - 1000 });
+        await storage.changes.append({ origin: 'o2', type: 'key.created', payload: { keyId: 'k', tenantId: null }, at: NOW });
+        const rows = await storage.changes.since(start, 10);
+        assert.deepEqual(rows.map((r) => [r.origin, r.type, r.payload]), [
+          ['o1', 'tenant.updated', { tenantId: a.id }],
+          ['o2', 'key.created', { keyId: 'k', tenantId: null }],
+        ]);
+        assert.ok(rows[0]!.seq < rows[1]!.seq);
+        assert.equal(await storage.changes.latestSeq(), rows[1]!.seq);
+        assert.deepEqual((await storage.changes.since(rows[0]!.seq, 10)).map((r) => r.seq), [rows[1]!.seq]);
+        assert.equal((await storage.changes.since(start, 1)).length, 1, 'the limit holds');
+        assert.equal(await storage.changes.purgeBefore(NOW - 500), 1);
+        assert.deepEqual((await storage.changes.since(start, 10)).map((r) => r.seq), [rows[1]!.seq]);
+      });
+    });
+
+    describe('users', () => {
+      test('a tenant sees only its own users, found case-insensitively', async () => {
+        const ada = userRecord(a.id, 'Ada');
+        await storage.forTenant(a.id).users.insert([ada]);
+        const usersA = storage.forTenant(a.id).users;
+        const usersB = storage.forTenant(b.id).users;
+        assert.deepEqual(await usersA.find(ada.id), ada);
+        assert.equal(await usersB.find(ada.id), undefined, 'another tenant cannot reach the row by id');
+        assert.equal((await usersA.findByUsername('ADA'))?.id, ada.id);
+        assert.equal((await usersA.findByEmail('ADA@example.com'))?.id, ada.id);
+        assert.equal(await usersB.findByUsername('ada'), undefined);
+        assert.equal((await usersA.findByLoginId('ada@EXAMPLE.com'))?.id, ada.id);
+        assert.equal((await usersA.findByLoginId('ada'))?.id, ada.id);
+        assert.equal(await usersB.findByLoginId('ada'), undefined);
+        assert.deepEqual(await storage.userIdsTaken([ada.id, crypto.randomUUID()]), new Set([ada.id]));
+      });
+
+      test('one login id that is one user’s email and another’s username: the email wins for an address', async () => {
+        const users = storage.forTenant(b.id).users;
+        const byMail = userRecord(b.id, 'mail-owner', { email: 'shared@example.com' });
+        const byName = userRecord(b.id, 'shared@example.com', { email: 'other@example.com' });
+        await users.insert([byMail, byName]);
+        assert.equal((await users.findByLoginId('shared@example.com'))?.id, byMail.id);
+        await users.delete([byMail.id, byName.id]);
+      });
+
+      test('same username in two tenants; a duplicate in one tenant is a Conflict on that field', async () => {
+        await storage.forTenant(b.id).users.insert([userRecord(b.id, 'Ada')]);
+        await rejectsWithConflict(storage.forTenant(a.id).users.insert([userRecord(a.id, 'ada', { email: 'fresh@example.com' })]), 'username');
+        await rejectsWithConflict(storage.forTenant(a.id).users.insert([userRecord(a.id, 'fresh', { email: 'ADA@example.com' })]), 'email');
+        const other = userRecord(a.id, 'grace');
+        await storage.forTenant(a.id).users.insert([other]);
+        await rejectsWithConflict(storage.forTenant(a.id).users.update({ ...other, email: 'ada@example.com' }), 'email');
+        await rejectsWithConflict(storage.forTenant(b.id).users.insert([{ ...userRecord(b.id, 'copy'), id: other.id }]), 'user_id');
+        await assert.rejects(storage.forTenant(b.id).users.insert([userRecord(a.id, 'wrong-tenant')]), /belongs to tenant/);
+      });
+
+      test('list: prefix filters, sorting, paging and counts kept by insert and delete', async () => {
+        const tenant = tenantRecord(`Listing ${crypto.randomUUID()}`);
+        await storage.tenants.insert(tenant);
+        const users = storage.forTenant(tenant.id).users;
+        const made = ['carol', 'alice', 'bob', 'alfred'].map((name, i) => userRecord(tenant.id, name, { createdAt: NOW + i }));
+        await users.insert(made);
+        assert.equal(await users.count(), 4);
+        const byName = await users.list({ limit: 10, offset: 0, sortBy: 'username', sortDirection: 1 });
+        assert.deepEqual(byName.users.map((u) => u.username), ['alfred', 'alice', 'bob', 'carol']);
+        assert.equal(byName.totalCount, 4);
+        const newest = await users.list({ limit: 2, offset: 1, sortBy: 'created_at', sortDirection: -1 });
+        assert.deepEqual(newest.users.map((u) => u.username), ['bob', 'alice']);
+        const prefixed = await users.list({ username: 'AL', limit: 10, offset: 0, sortBy: 'username', sortDirection: -1 });
+        assert.deepEqual(prefixed.users.map((u) => u.username), ['alice', 'alfred']);
+        assert.equal(prefixed.totalCount, 2);
+        const byMail = await users.list({ email: 'bob@', limit: 10, offset: 0, sortBy: 'email', sortDirection: 1 });
+        assert.deepEqual(byMail.users.map((u) => u.username), ['bob']);
+        const taken = await users.taken(['alice', 'zed'], ['carol@example.com', 'no@example.com']);
+        assert.deepEqual([...taken.usernames], ['alice']);
+        assert.deepEqual([...taken.emails], ['carol@example.com']);
+
+        assert.equal(await storage.forTenant(a.id).users.delete(made.map((u) => u.id)), 0, 'another tenant deletes nothing');
+        assert.equal(await users.delete([made[0]!.id, made[1]!.id, 'missing']), 2);
+        assert.equal(await users.count(), 2);
+        assert.equal((await users.list({ limit: 10, offset: 0, sortBy: 'created_at', sortDirection: 1 })).totalCount, 2);
+      });
+
+      test('update, re-hash only, and the password history kept per tenant to its depth', async () => {
+        const users = storage.forTenant(a.id).users;
+        const user = userRecord(a.id, `hist-${crypto.randomUUID().slice(0, 6)}`);
+        await users.insert([user]);
+        await users.update({ ...user, roles: ['x'], disabled: true, updatedAt: NOW + 1 });
+        const updated = await users.find(user.id);
+        assert.deepEqual(updated?.roles, ['x']);
+        assert.equal(updated?.disabled, true);
+        await users.setPasswordHash({ ...user, password: { scheme: 'argon2id', factor: 3, salt: null, hash: 'rehashed' } });
+        assert.deepEqual((await users.find(user.id))?.password, { scheme: 'argon2id', factor: 3, salt: null, hash: 'rehashed' });
+        assert.deepEqual((await users.find(user.id))?.roles, ['x'], 'a re-hash changes nothing else');
+
+        for (let i = 1; i <= 4; i++) await users.rememberPassword(user.id, { scheme: 'bcrypt', factor: 10, salt: null, hash: `h${i}` }, NOW + i, 3);
+        assert.deepEqual((await users.passwordHistory(user.id, 10)).map((p) => p.hash), ['h4', 'h3', 'h2']);
+        assert.deepEqual((await users.passwordHistory(user.id, 2)).map((p) => p.hash), ['h4', 'h3']);
+        assert.deepEqual(await users.passwordHistory(user.id, 0), []);
+        assert.deepEqual(await storage.forTenant(b.id).users.passwordHistory(user.id, 10), [], 'another tenant reads none of it');
+      });
+    });
+
+    describe('login failures', () => {
+      const window = { maxAttempts: 5, windowSeconds: 60 };
+
+      test('parallel reservations never pass the limit; the subject of one tenant is not another’s', async () => {
+        const failures = storage.forTenant(a.id).loginFailures;
+        const results = await Promise.all(Array.from({ length: 20 }, () => failures.reserve('user', 'racer', window, NOW)));
+        assert.equal(results.filter((r) => r.allowed).length, 5);
+        assert.deepEqual(results.filter((r) => r.allowed).map((r) => (r.allowed ? r.count : 0)).sort(), [1, 2, 3, 4, 5]);
+        assert.deepEqual(results.find((r) => !r.allowed), { allowed: false, blockedUntil: null }, 'out of attempts while they are in flight, not blocked');
+        const elsewhere = await storage.forTenant(b.id).loginFailures.reserve('user', 'racer', window, NOW);
+        assert.deepEqual(elsewhere, { allowed: true, count: 1 });
+      });
+
+      test('the last failure blocks for the policy’s length, listed until it ends; unblock lifts it', async () => {
+        const failures = storage.forTenant(a.id).loginFailures;
+        const asked: number[] = [];
+        const blockMs = (blocksSoFar: number) => {
+          asked.push(blocksSoFar);
+          return 60_000 * 2 ** blocksSoFar;
+        };
+        let count = 0;
+        for (let i = 0; i < 5; i++) {
+          const r = await failures.reserve('ip', '203.0.113.9', window, NOW);
+          assert.ok(r.allowed);
+          count = r.count;
+          const until = await failures.failed('ip', '203.0.113.9', count, window, NOW, blockMs);
+          assert.equal(until, i < 4 ? null : NOW + 60_000);
+        }
+        assert.deepEqual(asked, [0]);
+        assert.deepEqual(await failures.reserve('ip', '203.0.113.9', window, NOW + 1), { allowed: false, blockedUntil: NOW + 60_000 });
+        const listed = await failures.listBlocked('ip', NOW + 1, { offset: 0, limit: 10, direction: 'desc' });
+        assert.deepEqual(listed, { entries: [{ subject: '203.0.113.9', blockedAt: NOW, blockedUntil: NOW + 60_000 }], total: 1 });
+        assert.equal((await storage.forTenant(b.id).loginFailures.listBlocked('ip', NOW + 1, { offset: 0, limit: 10, direction: 'asc' })).total, 0);
+        assert.equal((await failures.listBlocked('ip', NOW + 60_001, { offset: 0, limit: 10, direction: 'asc' })).total, 0, 'an ended block is not listed');
+
+        assert.equal(await storage.forTenant(b.id).loginFailures.unblock('ip', '203.0.113.9', NOW + 2), false);
+        assert.equal(await failures.unblock('ip', '203.0.113.9', NOW + 2), true);
+        assert.deepEqual(await failures.reserve('ip', '203.0.113.9', window, NOW + 3), { allowed: true, count: 1 });
+      });
+
+      test('a success gives its attempt back or clears the count; a release gives it back', async () => {
+        const failures = storage.forTenant(a.id).loginFailures;
+        await failures.reserve('user', 'u1', window, NOW);
+        await failures.reserve('user', 'u1', window, NOW);
+        await failures.succeeded('user', 'u1', false);
+        assert.deepEqual(await failures.reserve('user', 'u1', window, NOW), { allowed: true, count: 2 });
+        await failures.released('user', 'u1');
+        assert.deepEqual(await failures.reserve('user', 'u1', window, NOW), { allowed: true, count: 2 });
+        await failures.succeeded('user', 'u1', true);
+        assert.deepEqual(await failures.reserve('user', 'u1', window, NOW), { allowed: true, count: 1 });
+        assert.deepEqual(await failures.reserve('user', 'u1', window, NOW + 61_000), { allowed: true, count: 1 }, 'a new window starts the count again');
+      });
+    });
+
+    describe('one-time ids', () => {
+      test('exactly one of many parallel consumers spends an id; expired and revoked ids are dead', async () => {
+        const user = userRecord(a.id, `otid-${crypto.randomUUID().slice(0, 6)}`);
+        await storage.forTenant(a.id).users.insert([user]);
+        const ids = storage.forTenant(a.id).oneTimeIds;
+        await ids.insert('hash-1', user.id, 'changePassword', NOW + 1000, NOW);
+        assert.deepEqual(await storage.oneTimeIds.peek('hash-1', 'changePassword', NOW), { tenantId: a.id, userId: user.id, purpose: 'changePassword', expiresAt: NOW + 1000 });
+        assert.equal(await storage.oneTimeIds.peek('hash-1', 'emailVerification', NOW), undefined, 'purpose is part of the id');
+        const wins = await Promise.all(Array.from({ length: 10 }, () => storage.oneTimeIds.consume('hash-1', 'changePassword', NOW)));
+        assert.equal(wins.filter(Boolean).length, 1);
+        assert.equal(await storage.oneTimeIds.peek('hash-1', 'changePassword', NOW), undefined);
+
+        await ids.insert('hash-2', user.id, 'changePassword', NOW + 1000, NOW);
+        assert.equal(await storage.oneTimeIds.consume('hash-2', 'changePassword', NOW + 1000), false, 'expired at its instant');
+        await ids.insert('hash-3', user.id, 'changePassword', NOW + 1000, NOW);
+        await storage.forTenant(b.id).oneTimeIds.revokeAll(user.id, 'changePassword', NOW);
+        assert.ok(await storage.oneTimeIds.peek('hash-3', 'changePassword', NOW), 'another tenant cannot revoke it');
+        await ids.revokeAll(user.id, 'changePassword', NOW);
+        assert.equal(await storage.oneTimeIds.peek('hash-3', 'changePassword', NOW), undefined);
+      });
+    });
+
+    describe('transactions', () => {
+      test('all writes of a failed transaction are undone; a nested call joins the outer one', async () => {
+        const t1 = tenantRecord(`Tx ${crypto.randomUUID()}`);
+        const t2 = tenantRecord(`Tx ${crypto.randomUUID()}`);
+        await assert.rejects(
+          storage.transaction(async (tx) => {
+            await tx.tenants.insert(t1);
+            await tx.transaction(async (inner) => inner.tenants.insert(t2));
+            await tx.forTenant(t1.id).users.insert([userRecord(t1.id, 'inside')]);
+            throw new Error('abort');
+          }),
+          /abort/,
+        );
+        assert.equal(await storage.tenants.find(t1.id), undefined);
+        assert.equal(await storage.tenants.find(t2.id), undefined);
+        assert.equal(await storage.forTenant(t1.id).users.count(), 0);
+
+        await storage.transaction(async (tx) => {
+          await tx.tenants.insert(t1);
+          await tx.transaction(async (inner) => inner.tenants.insert(t2));
+        });
+        assert.ok(await storage.tenants.find(t1.id));
+        assert.ok(await storage.tenants.find(t2.id));
+      });
+
+      test('ping answers while the database is up', async () => {
+        assert.equal(await storage.ping(), true);
+      });
+    });
+  });
+}
