@@ -18,7 +18,7 @@ import { AccountFlows } from './core/account/account-flows.js';
 import { EmailTemplateService } from './core/email/email-template-service.js';
 import { Notifier } from './core/email/notifier.js';
 import { OneTimeIds } from './core/onetime/one-time-ids.js';
-import { type Mailer, SmtpMailer } from './email/mailer.js';
+import { type Mailer, TenantMailer } from './email/mailer.js';
 import { MasterKey } from './crypto/master-key.js';
 import { type DatabaseHandle, openDatabase } from './db/connect.js';
 import { buildApp } from './http/app.js';
@@ -38,7 +38,7 @@ export interface RunningServer {
 
 export interface StartOptions {
   logger?: Logger | false;
-  /** Where mail goes (default: each tenant's SMTP server). */
+  /** Where mail goes (default: each tenant's SMTP server, or the log for a tenant without one). */
   mailer?: Mailer;
   now?: () => number;
 }
@@ -66,7 +66,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const login = new LoginService({ db, users, now });
   const signer = new JwtSigner({ keys, now });
   const blocks = new BlockService({ db, now });
-  const mailer: Mailer = options.mailer ?? new SmtpMailer();
+  const mailer: Mailer = options.mailer ?? new TenantMailer(logger || undefined);
   const emailTemplates = new EmailTemplateService({ db, now });
   const notifier = new Notifier({ mailer, templates: emailTemplates, now, ...(logger ? { log: logger } : {}) });
   const account = new AccountFlows({ db, tenants, users, ids: new OneTimeIds({ db, now }), notifier, publicUrl: config.publicUrl, now });
@@ -79,7 +79,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const bootstrapResult = await bootstrap({ db, tenants, apiKeys, apiKeyValue: config.bootstrapApiKey, now });
   await tenants.resumePendingDeletes();
 
-  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, account, emailTemplates, ready: database.ping, logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version });
+  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, account, emailTemplates, ready: database.ping, logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
