@@ -34,7 +34,7 @@ export function tenantOf(request: FastifyRequest): Tenant {
 
 /** A preHandler: resolves `:slug`, or answers the 404 page. */
 export function resolveTenant(service: TenantService) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const slug = (request.params as { slug?: unknown }).slug;
     let tenant: Tenant | undefined;
     if (typeof slug === 'string' && slug.length > 0 && slug.length <= MAX_SLUG_LENGTH) {
@@ -46,10 +46,11 @@ export function resolveTenant(service: TenantService) {
     }
     if (!tenant || tenant.state !== 'Active') {
       const locale = localeOf(request);
-      await page(request, reply, 404, 'message', locale, { tenantName: locale.messages.brand, title: locale.messages.errors.notFoundTitle, message: locale.messages.errors.notFound, kind: 'error' });
-      return;
+      // Returning the reply ends the request here: the route's handler does not run.
+      return page(request, reply, 404, 'message', locale, { tenantName: locale.messages.brand, title: locale.messages.errors.notFoundTitle, message: locale.messages.errors.notFound, kind: 'error' });
     }
     tenants.set(request, tenant);
+    return undefined;
   };
 }
 

@@ -213,6 +213,8 @@ for (const backend of backends()) {
         [changePath(a.slug, 'made-up'), en.errors.linkTitle],
         [changePath(a.slug, 'x'.repeat(8000)), en.errors.linkTitle],
         [`/${a.slug}/password/change/${id}/more`, en.errors.linkTitle],
+        [`/${a.slug}/password/change/`, en.errors.linkTitle],
+        [`/${a.slug}/email/verify/%00`, en.errors.linkTitle],
         [`/${a.slug}/email/verify/${id}`, en.errors.linkTitle],
         [changePath('no-such-tenant', id), en.errors.notFoundTitle],
         [changePath(crypto.randomUUID(), id), en.errors.notFoundTitle],
