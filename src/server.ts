@@ -18,7 +18,7 @@ import { AccountFlows } from './core/account/account-flows.js';
 import { EmailTemplateService } from './core/email/email-template-service.js';
 import { Notifier } from './core/email/notifier.js';
 import { OneTimeIds } from './core/onetime/one-time-ids.js';
-import { type Mailer, SmtpMailer } from './email/mailer.js';
+import { type Mailer, TenantMailer } from './email/mailer.js';
 import { MasterKey } from './crypto/master-key.js';
 import { type DatabaseHandle, openDatabase } from './db/connect.js';
 import { buildApp } from './http/app.js';
@@ -47,7 +47,7 @@ export interface RunningServer {
 
 export interface StartOptions {
   logger?: Logger | false;
-  /** Where mail goes (default: each tenant's SMTP server). */
+  /** Where mail goes (default: each tenant's SMTP server, or the log for a tenant without one). */
   mailer?: Mailer;
   now?: () => number;
   /** How long tenants and API keys stay cached (default READ_CACHE_TTL_MS; change events clear them sooner). */
@@ -72,7 +72,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const login = new LoginService({ storage, users, signals, now });
   const signer = new JwtSigner({ keys, changes, now });
   const blocks = new BlockService({ storage, now });
-  const mailer: Mailer = options.mailer ?? new SmtpMailer();
+  const mailer: Mailer = options.mailer ?? new TenantMailer(log);
   const emailTemplates = new EmailTemplateService({ storage, now });
   const notifier = new Notifier({ mailer, templates: emailTemplates, now, ...(log ? { log } : {}) });
   const account = new AccountFlows({ storage, tenants, users, ids: new OneTimeIds({ storage, now }), notifier, publicUrl: config.publicUrl, now });
@@ -86,7 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await tenants.resumePendingDeletes();
   await changeFeed.start();
 
-  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, account, emailTemplates, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version });
+  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, account, emailTemplates, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

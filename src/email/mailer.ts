@@ -1,7 +1,8 @@
 /**
  * SMTP delivery through nodemailer, per tenant (FusionAuth emailConfiguration: host, port,
  * security NONE / SSL / TLS, optional username and password). Transports are pooled per
- * distinct configuration.
+ * distinct configuration. A tenant whose SMTP settings are still the built-in ones has no mail
+ * server configured: its mail is written to the log instead (TenantMailer).
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import { DependencyUnavailable, type TenantSettings } from '../core/domain.js';
@@ -12,6 +13,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /** The link the message carries (change password, verify email), for the log delivery. */
+  link?: string | undefined;
 }
 
 /**
@@ -91,5 +94,48 @@ export class SmtpMailer implements Mailer {
   close(): void {
     for (const transport of this.transports.values()) transport.close();
     this.transports.clear();
+  }
+}
+
+/**
+ * "No SMTP server configured" means the tenant's settings are still the built-in default:
+ * host `localhost`, port 25, no username. Any change (another host, port or a username) is a
+ * configured server and gets real SMTP delivery. A local MTA on port 25 is reached by naming
+ * it `127.0.0.1` instead of `localhost`.
+ */
+export function smtpConfigured(smtp: Pick<TenantSettings['email'], 'host' | 'port' | 'username'>): boolean {
+  return !(smtp.host.toLowerCase() === 'localhost' && smtp.port === 25 && !smtp.username);
+}
+
+export interface MailLog {
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
+/** Writes each message as one log line (recipient, subject, link) instead of sending it. */
+export class LogMailer implements Mailer {
+  constructor(private readonly log: MailLog | undefined) {}
+
+  async send(_smtp: TenantSettings['email'], mail: OutgoingMail): Promise<void> {
+    this.log?.warn({ to: mail.to, subject: mail.subject, link: mail.link ?? null }, 'email not sent: no SMTP server configured for the tenant; written to the log');
+  }
+
+  close(): void {}
+}
+
+/** The default delivery: SMTP for tenants with a configured server, the log for the others. */
+export class TenantMailer implements Mailer {
+  private readonly smtp = new SmtpMailer();
+  private readonly logged: LogMailer;
+
+  constructor(log?: MailLog) {
+    this.logged = new LogMailer(log);
+  }
+
+  send(smtp: TenantSettings['email'], mail: OutgoingMail): Promise<void> {
+    return smtpConfigured(smtp) ? this.smtp.send(smtp, mail) : this.logged.send(smtp, mail);
+  }
+
+  close(): void {
+    this.smtp.close();
   }
 }

@@ -27,6 +27,7 @@ import { registerKeyRoutes } from '../dialects/fusionauth/key-routes.js';
 import { registerPasswordRulesRoute, registerTenantRoutes } from '../dialects/fusionauth/tenant-routes.js';
 import { validatorCompiler } from './ajv.js';
 import { BodyRefused, registerJsonBodyParser } from './json-body.js';
+import { registerPages } from '../pages/index.js';
 
 export interface AppDeps {
   tenants: TenantService;
@@ -44,6 +45,8 @@ export interface AppDeps {
   bodyLimit: number;
   trustProxy: string[];
   version: string;
+  /** PUBLIC_URL (the pages' cookies are Secure when it is https). */
+  publicUrl: string;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -97,5 +100,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerVaultUserRoutes(vault, deps);
     registerVaultBlockRoutes(vault, deps);
   });
+  await registerPages(app, deps);
   return app;
 }

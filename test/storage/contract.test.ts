@@ -93,7 +93,7 @@ for (const backend of backends()) {
       handle = await openDatabase(database.url);
       storage = createStorage(handle, { now: () => NOW });
       a = tenantRecord('Tenant A');
-      b = tenantRecord('Tenant B');
+      b = { ...tenantRecord('Tenant B'), insertInstant: NOW + 1 };
       await storage.tenants.insert(a);
       await storage.tenants.insert(b);
     });

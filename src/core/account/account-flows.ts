@@ -52,6 +52,18 @@ export class AccountFlows {
     return (await this.deps.ids.issue(tenant, user.id, 'changePassword')).id;
   }
 
+  /** Read-only: whose live change-password id this is (the pages show an error page for a dead one). */
+  async pendingChange(changePasswordId: string): Promise<{ tenantId: string; userId: string } | undefined> {
+    const pending = await this.deps.ids.peek(changePasswordId, 'changePassword');
+    return pending && { tenantId: pending.tenantId, userId: pending.userId };
+  }
+
+  /** Read-only: whose live verification id this is. */
+  async pendingVerification(verificationId: string): Promise<{ tenantId: string; userId: string } | undefined> {
+    const pending = await this.deps.ids.peek(verificationId, 'emailVerification');
+    return pending && { tenantId: pending.tenantId, userId: pending.userId };
+  }
+
   /** Completes a reset: the id must be live; the password is checked before the id is spent. */
   async changePassword(changePasswordId: string, password: string): Promise<User> {
     const pending = await this.deps.ids.peek(changePasswordId, 'changePassword');

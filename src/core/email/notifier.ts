@@ -1,6 +1,6 @@
 /**
  * Composes and sends a tenant's messages: picks the tenant's template (or the built-in one),
- * renders it, and delivers through the tenant's SMTP server. Sending never fails the request
+ * renders it, and hands it to the mailer (the tenant's SMTP server, or the log when it has none). Sending never fails the request
  * that caused it: background sends are tracked (for a clean shutdown) and their errors logged.
  */
 import type { Mailer } from '../../email/mailer.js';
@@ -55,6 +55,7 @@ export class Notifier {
       subject: render(template.subject, context, false),
       text: render(template.text, context, false),
       html: render(template.html, context, true),
+      link: values.link,
     });
   }
 

@@ -1,0 +1,40 @@
+/**
+ * The server-rendered account pages, in their own Fastify scope: form bodies, cookies, CSRF,
+ * templates, security headers and the error pages apply here and nowhere else. Routes sit under
+ * `/{slug}/…` (a tenant's issuer path), outside `/api` and the Vault's `/tenants/…`; the
+ * stylesheet is `/assets/pages.css`.
+ */
+import type { FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { AccountFlows } from '../core/account/account-flows.js';
+import type { TenantService } from '../core/tenants/tenant-service.js';
+import { registerChangePasswordPage } from './change-password.js';
+import { registerCsrf } from './csrf.js';
+import { setPageErrorHandler } from './errors.js';
+import { STYLESHEET } from './files.js';
+import { addSecurityHeaders } from './security.js';
+import { registerVerifyEmailPage } from './verify-email.js';
+import { STYLESHEET_PATH, registerViews } from './view.js';
+
+export interface PagesDeps {
+  tenants: TenantService;
+  account: AccountFlows;
+  /** PUBLIC_URL: cookies are Secure when it is https. */
+  publicUrl: string;
+}
+
+export async function registerPages(app: FastifyInstance, deps: PagesDeps): Promise<void> {
+  await app.register(async (pages) => {
+    // Pages read HTML forms only: JSON (the API's parser) or anything else is 415 here.
+    pages.removeAllContentTypeParsers();
+    await pages.register(formbody);
+    await registerCsrf(pages, { secure: new URL(deps.publicUrl).protocol === 'https:' });
+    await registerViews(pages);
+    addSecurityHeaders(pages);
+    setPageErrorHandler(pages);
+
+    pages.get(STYLESHEET_PATH, async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(STYLESHEET));
+    registerChangePasswordPage(pages, deps);
+    registerVerifyEmailPage(pages, deps);
+  });
+}
