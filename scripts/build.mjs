@@ -19,6 +19,12 @@ export function build() {
     try {
       tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
     } catch {
+      // An install without dev dependencies (npm ci --omit=dev, for a prebuilt dist/) must not fail here.
+      if (process.env.npm_lifecycle_event === 'prepare') {
+        console.error('TypeScript is not installed (dev dependencies omitted): not building.');
+        resolve(0);
+        return;
+      }
       console.error('TypeScript is not installed: run `npm ci` (it installs the dev dependencies and builds).');
       resolve(1);
       return;
