@@ -1,8 +1,8 @@
 /**
  * The master key encrypts private key material at rest (AES-256-GCM, the row id as associated
  * data so a ciphertext cannot be moved to another row). It comes from TESSERA_MASTER_KEY —
- * 32 bytes in base64, or any passphrase, stretched with scrypt — or from a key file that is
- * created (mode 0600, in a folder created 0700) on first start.
+ * 32 bytes in base64, or a passphrase of 16 characters or more, stretched with scrypt — or
+ * from a key file that is created (mode 0600, in a folder created 0700) on first start.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
