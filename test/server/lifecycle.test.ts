@@ -34,9 +34,9 @@ interface LogLine {
 
 /**
  * Runs `node dist/src/main.js` (what `npm start` runs once built) until it logs that it is
- * listening. Its stdout must be pino's JSON lines only.
+ * listening (or the line `started` waits for). Its stdout must be pino's JSON lines only.
  */
-async function runMain(env: Record<string, string>): Promise<{ lines: () => LogLine[]; stderr: () => string; pid: number; stop: () => Promise<number | null> }> {
+async function runMain(env: Record<string, string>, started: (line: LogLine) => boolean = (line) => line.msg === 'Tessera listening'): Promise<{ lines: () => LogLine[]; stderr: () => string; pid: number; stop: () => Promise<number | null> }> {
   const child = spawn(process.execPath, ['dist/src/main.js'], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -56,7 +56,7 @@ async function runMain(env: Record<string, string>): Promise<{ lines: () => LogL
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (lines().some((line) => line.msg === 'Tessera listening')) resolve();
+      if (lines().some(started)) resolve();
     });
     exited.then((code) => reject(new Error(`main exited ${code}: ${stdout}${stderr}`)));
   });
@@ -107,6 +107,20 @@ describe('the entry point (npm start)', () => {
       assert.equal(again.status, 200);
       assert.equal(((await again.json()) as { tenants: unknown[] }).tenants.length, 1, 'later starts create nothing');
       assert.equal(await second.stop(), 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the first-start key is logged even when LOG_LEVEL would hide info lines', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-main-'));
+    const port = await freePort();
+    try {
+      const run = await runMain({ PORT: String(port), HOST: '127.0.0.1', TESSERA_DATA_DIR: dir, LOG_LEVEL: 'silent' }, (line) => 'apiKey' in line);
+      const key = run.lines().find((line) => 'apiKey' in line)!.apiKey as string;
+      assert.equal((await fetch(`http://127.0.0.1:${port}/api/tenant`, { headers: { authorization: key } })).status, 200);
+      assert.equal(run.lines().length, 1, 'silent otherwise');
+      assert.equal(await run.stop(), 0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
