@@ -27,7 +27,13 @@ pg.types.setTypeParser(20, (value: string) => Number(value));
 
 function openSqlite(url: string): Kysely<Database> {
   const file = url.slice('sqlite:'.length);
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    // Owner-only: the folder is created 0700 and a new database file 0600 before SQLite opens
+    // it; SQLite gives its -wal and -shm files the database file's mode. Existing files keep
+    // the mode the operator gave them.
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+    fs.closeSync(fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600));
+  }
   const database = new SQLite(file);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');

@@ -25,6 +25,7 @@ import { registerApiKeyRoutes } from '../dialects/fusionauth/api-key-routes.js';
 import { faErrors } from '../dialects/fusionauth/errors.js';
 import { registerKeyRoutes } from '../dialects/fusionauth/key-routes.js';
 import { registerPasswordRulesRoute, registerTenantRoutes } from '../dialects/fusionauth/tenant-routes.js';
+import { isReservedPathSegment } from '../core/tenants/reserved-slugs.js';
 import { validatorCompiler } from './ajv.js';
 import { BodyRefused, registerJsonBodyParser } from './json-body.js';
 import { registerPages } from '../pages/index.js';
@@ -49,9 +50,23 @@ export interface AppDeps {
   publicUrl: string;
 }
 
+/**
+ * Every route must start with a reserved segment (src/core/tenants/reserved-slugs.ts) or with
+ * a parameter (a tenant's slug), so no route can shadow a tenant's paths: an unlisted one
+ * throws while the app is built. Install before any route is registered.
+ */
+export function refuseUnreservedRoutes(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const first = route.url.split('/')[1] ?? '';
+    if (first === '' || first.startsWith(':') || isReservedPathSegment(first)) return;
+    throw new Error(`Route ${route.url}: its first segment "${first}" is not in RESERVED_PATH_SEGMENTS (src/core/tenants/reserved-slugs.ts), so a tenant could take it as its slug`);
+  });
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const common = { bodyLimit: deps.bodyLimit, trustProxy: deps.trustProxy.length ? deps.trustProxy : false, return503OnClosing: true, forceCloseConnections: 'idle' as const };
   const app = (deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: false })) as unknown as FastifyInstance;
+  refuseUnreservedRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
   registerJsonBodyParser(app);
 

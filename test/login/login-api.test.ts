@@ -74,26 +74,40 @@ for (const backend of backends()) {
       assert.deepEqual(Object.keys(wrong.body ?? {}), Object.keys(unknown.body ?? {}));
     });
 
-    test('unknown-user answers take as long as wrong-password answers (dummy hash)', async () => {
+    test('an unknown user costs what a wrong password costs (one verification against a dummy hash)', async () => {
       const ten = await tenant({ passwordEncryptionConfiguration: { encryptionScheme: 'salted-pbkdf2-hmac-sha256', encryptionSchemeFactor: 100000 } });
       await ten.configure((s) => ({ ...s, userLockout: { ...s.userLockout, enabled: false } }));
       await ten.addUser({ username: 'carol', email: 'carol@example.com', password: 'carol-password-1' });
-      const time = async (loginId: string) => {
-        const start = process.hrtime.bigint();
+      // CPU time of this process (server and client; the hash runs on libuv's pool, whose threads
+      // count too), not wall-clock time: other test files running beside this one take wall-clock
+      // time from both kinds of request, not CPU time from this process. The client's share is the
+      // same for both kinds.
+      const cpu = async (loginId: string) => {
+        const before = process.cpuUsage();
         const r = await ten.login(loginId, 'definitely-wrong');
+        const used = process.cpuUsage(before);
         assert.equal(r.status, 404);
-        return Number(process.hrtime.bigint() - start) / 1e6;
+        return used.user + used.system;
       };
-      const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-      const wrong: number[] = [];
-      const unknown: number[] = [];
-      for (let i = 0; i < 12; i++) {
-        wrong.push(await time('carol'));
-        unknown.push(await time(`ghost-${i}`));
+      // Pairs, taken one right after the other and in alternating order, compared pair by pair;
+      // the median of the ratios ignores the odd pair a garbage collection or a background task lands in.
+      const ratios: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        let wrong: number;
+        let unknown: number;
+        if (i % 2 === 0) {
+          wrong = await cpu('carol');
+          unknown = await cpu(`ghost-${i}`);
+        } else {
+          unknown = await cpu(`ghost-${i}`);
+          wrong = await cpu('carol');
+        }
+        ratios.push(unknown / wrong);
       }
-      const ratio = median(unknown) / median(wrong);
-      // Without the dummy verification an unknown user answers ~50× faster; within noise is ~1.
-      assert.ok(ratio > 0.6 && ratio < 1.6, `unknown ${median(unknown).toFixed(1)} ms vs wrong ${median(wrong).toFixed(1)} ms`);
+      const median = [...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)]!;
+      // Skipping the hash makes an unknown user cost a few per cent of a wrong password (100,000
+      // PBKDF2 rounds); doing it costs about the same. The bounds are wide: only the former fails.
+      assert.ok(median > 0.4 && median < 2.5, `unknown/wrong CPU time, median of pairs: ${median.toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(' ')})`);
     });
 
     test('FusionAuth failedAuthenticationConfiguration: N failures lock for actionDuration, then the lock ends', async () => {

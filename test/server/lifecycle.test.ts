@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,51 +26,83 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Runs `node dist/src/main.js` (what `npm start` runs after building) until `until` matches its output. */
-function runMain(env: Record<string, string>, until: RegExp): Promise<{ output: () => string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, ['dist/src/main.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`main did not start: ${output}`)), 20000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (until.test(output)) {
-        clearTimeout(timer);
-        resolve({
-          output: () => output,
-          stop: () =>
-            new Promise((done) => {
-              child.once('exit', (code) => done(code));
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`main exited ${code}: ${output}`)));
-  });
+interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
 }
 
+/**
+ * Runs `node dist/src/main.js` (what `npm start` runs once built) until it logs that it is
+ * listening (or the line `started` waits for). Its stdout must be pino's JSON lines only.
+ */
+async function runMain(env: Record<string, string>, started: (line: LogLine) => boolean = (line) => line.msg === 'Tessera listening'): Promise<{ lines: () => LogLine[]; stderr: () => string; pid: number; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, ['dist/src/main.js'], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const lines = () =>
+    stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        try {
+          return JSON.parse(line) as LogLine;
+        } catch {
+          throw new Error(`stdout has a line that is not a JSON log line: ${line}`);
+        }
+      });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (lines().some(started)) resolve();
+    });
+    exited.then((code) => reject(new Error(`main exited ${code}: ${stdout}${stderr}`)));
+  });
+  return {
+    lines,
+    stderr: () => stderr,
+    pid: child.pid!,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+const mode = (file: string) => fs.statSync(file).mode & 0o777;
+
 describe('the entry point (npm start)', () => {
-  test('first start prints a generated key once; the key works; a restart prints nothing and keeps data', async () => {
+  test('first start logs a generated key once, in one JSON line; data is owner-only; a restart logs no key and keeps data', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-main-'));
+    const dataDir = path.join(dir, 'data');
     const port = await freePort();
-    const env = { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, TESSERA_DATA_DIR: dir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://id.example.com' };
+    // DATABASE_URL left out: the database goes into the data folder.
+    const env = { PORT: String(port), HOST: '127.0.0.1', TESSERA_DATA_DIR: dataDir, PUBLIC_URL: 'https://id.example.com/' };
     try {
-      const first = await runMain(env, /listening/);
-      const key = /shown only this once\):\s+(\S+)/.exec(first.output())?.[1];
-      assert.ok(key, `a key is printed: ${first.output()}`);
+      const first = await runMain(env);
+      const keyLines = first.lines().filter((line) => 'apiKey' in line);
+      assert.equal(keyLines.length, 1, 'one line carries the key');
+      const key = keyLines[0]!.apiKey;
+      assert.ok(typeof key === 'string' && key.length >= 16, JSON.stringify(keyLines[0]));
+      assert.equal(keyLines[0]!.shownOnce, true);
+      assert.match(keyLines[0]!.msg, /shown only this once/);
       const response = await fetch(`http://127.0.0.1:${port}/api/tenant`, { headers: { authorization: key } });
       assert.equal(response.status, 200);
       const body = (await response.json()) as { tenants: Array<{ name: string; issuer: string }> };
       assert.deepEqual(body.tenants.map((x) => x.name), ['Default']);
       assert.equal(body.tenants[0]!.issuer, 'https://id.example.com/default', 'PUBLIC_URL is honoured');
-      assert.ok(fs.existsSync(path.join(dir, 'master.key')), 'a master key file was created');
+
+      assert.equal(mode(dataDir), 0o700, 'the data folder is the owner’s only');
+      for (const file of ['master.key', 'tessera.db', 'tessera.db-wal', 'tessera.db-shm']) {
+        assert.equal(mode(path.join(dataDir, file)), 0o600, `${file} is readable by its owner only`);
+      }
       assert.equal(await first.stop(), 0, 'SIGTERM exits cleanly');
 
-      const second = await runMain(env, /listening/);
-      assert.ok(!/shown only this once/.test(second.output()), 'no key printed on later starts');
+      const second = await runMain(env);
+      assert.ok(!second.lines().some((line) => 'apiKey' in line || /shown only this once/.test(line.msg)), 'no key logged on later starts');
+      assert.ok(!second.lines().some((line) => line.level >= 40), 'nothing to warn about');
       const again = await fetch(`http://127.0.0.1:${port}/api/tenant`, { headers: { authorization: key } });
       assert.equal(again.status, 200);
       assert.equal(((await again.json()) as { tenants: unknown[] }).tenants.length, 1, 'later starts create nothing');
@@ -79,22 +112,72 @@ describe('the entry point (npm start)', () => {
     }
   });
 
-  test('TESSERA_API_KEY sets the first key; bad configuration stops the start with a message', async () => {
+  test('the first-start key is logged even when LOG_LEVEL would hide info lines', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-main-'));
+    const port = await freePort();
+    try {
+      const run = await runMain({ PORT: String(port), HOST: '127.0.0.1', TESSERA_DATA_DIR: dir, LOG_LEVEL: 'silent' }, (line) => 'apiKey' in line);
+      const key = run.lines().find((line) => 'apiKey' in line)!.apiKey as string;
+      assert.equal((await fetch(`http://127.0.0.1:${port}/api/tenant`, { headers: { authorization: key } })).status, 200);
+      assert.equal(run.lines().length, 1, 'silent otherwise');
+      assert.equal(await run.stop(), 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('TESSERA_API_KEY sets the first key; given again later it is checked, and a different one is one warning', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-main-'));
     const port = await freePort();
     const key = `operator-chosen-${crypto.randomBytes(8).toString('hex')}`;
+    const env = { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, TESSERA_DATA_DIR: dir, TESSERA_MASTER_KEY: 'a passphrase for tests' };
     try {
-      const run = await runMain({ PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${path.join(dir, 'db.sqlite')}`, TESSERA_API_KEY: key, TESSERA_MASTER_KEY: 'a passphrase for tests', LOG_LEVEL: 'silent' }, /listening/);
-      assert.ok(!/shown only this once/.test(run.output()), 'a given key is not printed');
+      const run = await runMain({ ...env, TESSERA_API_KEY: key });
+      assert.ok(!run.lines().some((line) => 'apiKey' in line), 'a given key is not logged');
       assert.equal((await fetch(`http://127.0.0.1:${port}/api/tenant`, { headers: { authorization: key } })).status, 200);
       assert.ok(!fs.existsSync(path.join(dir, 'master.key')));
       assert.equal(await run.stop(), 0);
-      await assert.rejects(runMain({ PORT: 'ninety', LOG_LEVEL: 'silent' }, /listening/), /PORT must be an integer/);
+
+      const same = await runMain({ ...env, TESSERA_API_KEY: key });
+      assert.deepEqual(same.lines().filter((line) => line.level >= 40), [], 'the stored key: no warning');
+      assert.equal(await same.stop(), 0);
+
+      const other = `another-key-${crypto.randomBytes(8).toString('hex')}`;
+      const changed = await runMain({ ...env, TESSERA_API_KEY: other });
+      const warnings = changed.lines().filter((line) => line.level >= 40);
+      assert.equal(warnings.length, 1, JSON.stringify(warnings));
+      assert.equal(warnings[0]!.level, 40);
+      assert.match(warnings[0]!.msg, /TESSERA_API_KEY/);
+      assert.ok(!JSON.stringify(changed.lines()).includes(other), 'the key itself is not logged');
+      assert.equal((await fetch(`http://127.0.0.1:${port}/api/tenant`, { headers: { authorization: other } })).status, 401, 'what the warning explains');
+      assert.equal((await fetch(`http://127.0.0.1:${port}/api/tenant`, { headers: { authorization: key } })).status, 200);
+      assert.equal(await changed.stop(), 0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
+
+/** Waits (never longer than 10 s) until `ready()` holds. */
+async function until(ready: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** GET /api/status on a connection of its own (no pooled keep-alive socket). */
+function status(base: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${base}/api/status`, { agent: false }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      })
+      .on('error', reject);
+  });
+}
 
 for (const backend of backends()) {
   describe(`server lifecycle on ${backend.name}`, () => {
@@ -144,19 +227,47 @@ for (const backend of backends()) {
       assert.equal((await attempt(t.client().retrieveKey(tenant.jwtConfiguration.accessTokenKeyId))).statusCode, 404);
     });
 
-    test('shutdown lets in-flight requests finish and then refuses new ones', async () => {
-      const url = t.url;
-      const inFlight = attempt(t.client().createTenant(null as unknown as string, { tenant: { name: `In flight ${crypto.randomUUID()}` } }));
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const stopping = t.server.stop();
-      const result = await inFlight;
-      assert.equal(result.statusCode, 200, 'the request that was under way completed');
+    test('shutdown lets a request under way finish, then refuses new ones', async () => {
+      const base = t.url;
+      const { hostname, port } = new URL(base);
+      const name = `In flight ${crypto.randomUUID()}`;
+      const body = JSON.stringify({ tenant: { name } });
+      // The request is under way once the server has its headers; its body is held back until stop() has begun.
+      const arrived = new Promise<void>((resolve) => t.server.app.server.once('request', () => resolve()));
+      const request = http.request({
+        hostname,
+        port,
+        path: '/api/tenant',
+        method: 'POST',
+        agent: false,
+        headers: { authorization: t.apiKey, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      });
+      const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        request.on('response', (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        });
+        request.on('error', reject);
+      });
+      request.write(body.slice(0, 5));
+      await arrived;
+      let stopped = false;
+      const stopping = t.server.stop().then(() => {
+        stopped = true;
+      });
+      await until(() => !t.server.app.server.listening, 'the server stops listening');
+      assert.equal(stopped, false, 'stop() is waiting for the request under way');
+      await assert.rejects(status(base), 'no new connections once stop() has begun');
+      request.end(body.slice(5));
+      const result = await answered;
+      assert.equal(result.status, 200, `the request that was under way completed: ${result.text}`);
       await stopping;
-      await assert.rejects(fetch(`${url}/api/status`));
+      await assert.rejects(status(base));
       await t.restart();
       assert.equal((await t.fetch('/api/status')).status, 200);
       const names = (await attempt(t.client().retrieveTenants())).response.tenants.map((x: any) => x.name);
-      assert.ok(names.includes(result.response.tenant.name), 'and it was committed');
+      assert.ok(names.includes(name), 'and it was committed');
     });
 
     test('GET /api/status is 503 when the database is unreachable', async () => {

@@ -79,10 +79,16 @@ export class Mailbox {
     }
   }
 
-  /** Nothing arrives for `to` within `ms`. */
-  async expectNone(to: string, ms = 500): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    if (this.received.some((m) => m.to.includes(to))) throw new Error(`unexpected mail to ${to}`);
+  /**
+   * No mail for `to` has arrived once `settled()` has resolved. `settled` must finish every
+   * delivery the server had begun (e.g. the test server's restart: stopping waits for all
+   * background mail); a mail is in `received` before its sender's SMTP transaction completes, so
+   * nothing sent before that point can arrive later. No waiting for a fixed time.
+   */
+  async expectNone(to: string, settled: () => Promise<unknown>): Promise<void> {
+    await settled();
+    const unexpected = this.received.filter((m) => m.to.includes(to));
+    if (unexpected.length) throw new Error(`unexpected mail to ${to}: ${unexpected.map((m) => m.subject).join('; ')}`);
   }
 
   async stop(): Promise<void> {

@@ -221,13 +221,23 @@ for (const backend of backends()) {
     test('batch delete removes only this tenant’s users', async () => {
       const a = await api('/users', { method: 'POST', body: { username: 'del.a', email: 'del.a@example.com' } });
       const b = await api('/users', { method: 'POST', body: { username: 'del.b', email: 'del.b@example.com' } });
+      assert.equal(a.status, 201, a.text);
+      assert.equal(b.status, 201, b.text);
       const other = await attempt(t.client().createTenant(null as unknown as string, { tenant: { name: `Keep ${crypto.randomUUID().slice(0, 8)}` } }));
+      assert.equal(other.statusCode, 200, JSON.stringify(other.response));
       const otherSlug = new URL(other.response.tenant.issuer).pathname.slice(1);
       const theirs = await t.fetch(`/tenants/${otherSlug}/users`, { method: 'POST', body: { username: 'keep.me', email: 'keep@example.com' }, headers: bearer() });
+      assert.equal(theirs.status, 201, theirs.text);
+      const ids: string[] = [a.body.user_id, b.body.user_id, theirs.body.user_id];
+      assert.equal(new Set(ids).size, 3, `three distinct user ids: ${JSON.stringify(ids)}`);
+      // Each exists where it was created, so a 404 below can only mean the delete happened.
+      for (const id of [a.body.user_id, b.body.user_id]) assert.equal((await api(`/users/${id}`)).status, 200);
+      assert.equal((await t.fetch(`/tenants/${otherSlug}/users/${theirs.body.user_id}`, { headers: bearer() })).status, 200);
       const countBefore = (await api('/users?limit=1')).body.total_count;
       const theirCountBefore = (await t.fetch(`/tenants/${otherSlug}/users?limit=1`, { headers: bearer() })).body.total_count;
-      const response = await api('/users/batch-delete', { method: 'POST', body: { users_ids: [a.body.user_id, b.body.user_id, theirs.body.user_id] } });
-      assert.equal(response.status, 201);
+      assert.ok(countBefore >= 2 && theirCountBefore >= 1, `${countBefore} / ${theirCountBefore}`);
+      const response = await api('/users/batch-delete', { method: 'POST', body: { users_ids: ids } });
+      assert.equal(response.status, 201, response.text);
       assert.equal((await api('/users?limit=1')).body.total_count, countBefore - 2, 'the total follows deletions');
       assert.equal((await t.fetch(`/tenants/${otherSlug}/users?limit=1`, { headers: bearer() })).body.total_count, theirCountBefore, 'and only this tenant’s');
       assert.equal((await api(`/users/${a.body.user_id}`)).status, 404);

@@ -2,7 +2,7 @@
  * The one lockout mechanism: a failure counter per subject (a user, or a client IP) within a
  * window; reaching the limit blocks the subject for initial × 2^(blocks so far), capped at the
  * longest block. FusionAuth and PlusAuth configure a fixed block (first = longest); the Vault
- * service an exponential one. See ../../../shared/TENANT-FIELDS.md, "Per-user lockout".
+ * service an exponential one. See docs/tenant-model.md, "The lockout mechanism".
  */
 import { BlockList, isIP } from 'node:net';
 import type { TenantSettings } from '../tenants/settings.js';

@@ -2,7 +2,7 @@
  * The one tenant model. FusionAuth (seed 003), PlusAuth (seeds 000–002) and the Vault
  * service (seed 004) each see a view of it; where two specifications describe the same
  * behaviour (lockout, password policy, token lifetimes, …) there is ONE field here and
- * each dialect maps its own names and units onto it (see ../shared/TENANT-FIELDS.md).
+ * each dialect maps its own names and units onto it (docs/tenant-model.md lists them).
  *
  * Units are normalised: every duration is in seconds, whatever the dialect uses.
  */

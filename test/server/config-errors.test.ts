@@ -1,0 +1,113 @@
+/**
+ * A bad environment value stops `node dist/src/main.js` before it opens or creates anything:
+ * exit code 2 and one line on stderr that names the variable (and does not repeat a secret).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { loadConfig } from '../../src/config/config.js';
+
+const MAIN = path.resolve('dist/src/main.js');
+const VARIABLES = ['PORT', 'HOST', 'PUBLIC_URL', 'DATABASE_URL', 'TESSERA_API_KEY', 'TESSERA_MASTER_KEY', 'TESSERA_DATA_DIR', 'LOG_LEVEL', 'TRUST_PROXY', 'UV_THREADPOOL_SIZE'];
+
+/** Runs main in `cwd` with only `env` set of the configuration variables. */
+function runMain(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !VARIABLES.includes(name)));
+  const child = spawn(process.execPath, [MAIN], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // A value wrongly accepted would start a server: stop it so the test fails instead of hanging.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+/** Every path under `dir`. */
+function contents(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true }).map(String).sort();
+}
+
+describe('configuration errors', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-config-'));
+  const aFile = path.join(root, 'a-file');
+  fs.writeFileSync(aFile, 'not a folder');
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const secretKey = 'secret-but-short';
+  const cases: Array<[variable: string, value: () => string, secret?: string]> = [
+    ['PORT', () => 'ninety'],
+    ['PORT', () => '70000'],
+    ['PORT', () => '80.5'],
+    ['HOST', () => 'not a host'],
+    ['HOST', () => 'http://example.com'],
+    ['PUBLIC_URL', () => 'id.example.com'],
+    ['PUBLIC_URL', () => 'ftp://id.example.com'],
+    ['PUBLIC_URL', () => 'https://id.example.com/?tenant=1'],
+    ['DATABASE_URL', () => 'mysql://admin:hunter2-secret@db/tessera', 'hunter2-secret'],
+    ['DATABASE_URL', () => 'sqlite:'],
+    ['DATABASE_URL', () => `sqlite:${root}`],
+    ['TESSERA_API_KEY', () => 'too-short', 'too-short'],
+    ['TESSERA_API_KEY', () => 'k'.repeat(513)],
+    ['TESSERA_MASTER_KEY', () => secretKey.slice(0, 10), secretKey.slice(0, 10)],
+    ['TESSERA_MASTER_KEY', () => Buffer.alloc(16, 7).toString('base64')],
+    ['TESSERA_MASTER_KEY', () => ' a passphrase with a space around it ', 'a passphrase with a space around it'],
+    ['TESSERA_DATA_DIR', () => aFile],
+    ['TESSERA_DATA_DIR', () => path.join(aFile, 'data')],
+    ['LOG_LEVEL', () => 'verbose'],
+    ['TRUST_PROXY', () => '10.0.0.1, not-an-address'],
+    ['TRUST_PROXY', () => '10.0.0.0/33'],
+    ['UV_THREADPOOL_SIZE', () => '0'],
+    ['UV_THREADPOOL_SIZE', () => 'many'],
+    ['UV_THREADPOOL_SIZE', () => '5000'],
+  ];
+  for (const [variable, value, secret] of cases) {
+    test(`${variable}=${JSON.stringify(value().replace(root, '<tmp>').slice(0, 40))}: exit 2, one line naming it, nothing created`, async () => {
+      const cwd = fs.mkdtempSync(path.join(root, 'cwd-'));
+      const before = contents(root);
+      const run = await runMain(cwd, { [variable]: value() });
+      assert.equal(run.code, 2, run.stderr);
+      const lines = run.stderr.split('\n').filter(Boolean);
+      assert.equal(lines.length, 1, run.stderr);
+      assert.ok(run.stderr.endsWith('\n'));
+      assert.match(lines[0]!, new RegExp(`^Configuration error: ${variable} `));
+      assert.equal(run.stdout, '');
+      if (secret) assert.ok(!run.stderr.includes(secret), 'the secret is not repeated');
+      assert.deepEqual(contents(cwd), [], 'nothing created in the working folder (./data is the default)');
+      assert.deepEqual(contents(root), before, 'nothing created anywhere else either');
+      assert.equal(fs.readFileSync(aFile, 'utf8'), 'not a folder');
+    });
+  }
+
+  test('valid values are taken as documented', () => {
+    const dataDir = path.join(root, 'not-yet', 'data');
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '::',
+      PUBLIC_URL: 'https://id.example.com/auth/',
+      TESSERA_DATA_DIR: dataDir,
+      TESSERA_API_KEY: 'k'.repeat(16),
+      TESSERA_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+      LOG_LEVEL: 'warn',
+      TRUST_PROXY: '10.0.0.0/8, ::1',
+      UV_THREADPOOL_SIZE: '16',
+    });
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, '::');
+    assert.equal(config.publicUrl, 'https://id.example.com/auth');
+    assert.equal(config.databaseUrl, `sqlite:${path.join(dataDir, 'tessera.db')}`, 'the default database lives in the data folder');
+    assert.equal(config.masterKeyFile, path.join(dataDir, 'master.key'));
+    assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '::1']);
+    assert.equal(fs.existsSync(path.join(root, 'not-yet')), false, 'checking creates nothing');
+    assert.equal(loadConfig({ PORT: '', HOST: '' }).port, 9011, 'an empty value is an unset one');
+    assert.equal(loadConfig({ DATABASE_URL: 'postgresql://u@db.internal:5432/tessera' }).databaseUrl, 'postgresql://u@db.internal:5432/tessera');
+  });
+});
