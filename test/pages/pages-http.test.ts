@@ -274,10 +274,9 @@ for (const backend of backends()) {
 
     test('tenants named like other routes (tenants, api, assets) get their pages, and those routes still work', async () => {
       for (const name of ['Tenants', 'API', 'Assets']) {
-        const existing = await t.fetch(`/tenants/${name.toLowerCase()}/users`, { headers: { authorization: `Bearer ${t.apiKey}` } });
-        const ten = existing.status === 200 ? undefined : await createTenant(t, { name });
-        if (!ten) continue;
-        assert.equal(ten.slug, name.toLowerCase());
+        const ten = await createTenant(t, { name });
+        assert.notEqual(ten.slug, name.toLowerCase(), 'a reserved first path segment is never a slug');
+        assert.ok(ten.slug.startsWith(name.toLowerCase()), ten.slug);
         await ten.addUser({ username: 'rt', email: 'rt@example.com', password: 'rt-password' });
         const r = await new FormClient(t.url).get(changePath(ten.slug, await ten.changeId('rt')));
         assert.equal(r.status, 200, ten.slug);
