@@ -42,9 +42,9 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
     },
     // The reference page is @fastify/swagger-ui's (hidden) route: shown here as an operation.
     transform: ({ schema, url }) => {
-      if (url !== DOCS_PATH) return { schema, url };
+      if (url !== DOCS_PATH && url !== `${DOCS_PATH}/`) return { schema, url };
       return {
-        url,
+        url: DOCS_PATH,
         schema: {
           summary: 'This API reference, to browse (HTML)',
           tags: ['System'],
