@@ -4,6 +4,7 @@
  * the Vault under /tenants (FastAPI's 422 with `loc` naming body, query or path).
  */
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../support/backends.js';
 import { type TestServer, startTestServer } from '../support/server.js';
@@ -57,6 +58,13 @@ for (const backend of backends()) {
       assert.equal(unknown.text, '', 'FusionAuth 404s have no body');
       const unknownAnonymous = await t.fetch('/api/no-such-thing', { headers: { authorization: '' } });
       assert.equal(unknownAnonymous.status, 404);
+    });
+
+    test('FusionAuth: core field paths come back as FusionAuth tenant paths', async () => {
+      const missingKey = crypto.randomUUID();
+      const refused = await t.fetch('/api/tenant', { method: 'POST', body: { tenant: { name: `Keyless ${crypto.randomUUID()}`, jwtConfiguration: { accessTokenKeyId: missingKey } } } });
+      assert.equal(refused.status, 400);
+      assert.deepEqual(Object.keys(refused.body.fieldErrors), ['tenant.jwtConfiguration.accessTokenKeyId'], refused.text);
     });
 
     test('FusionAuth: the nesting and NUL refusals of the body parser are general errors', async () => {
