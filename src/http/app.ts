@@ -3,7 +3,7 @@
  * dialects, each in its own scope (prefix) with its own error and not-found handler.
  * Services are passed in explicitly; nothing is hung off the instance.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiKeyService } from '../core/apikeys/api-key-service.js';
 import type { KeyService } from '../core/keys/key-service.js';
@@ -28,7 +28,8 @@ import { registerKeyRoutes } from '../dialects/fusionauth/key-routes.js';
 import { registerPasswordRulesRoute, registerTenantRoutes } from '../dialects/fusionauth/tenant-routes.js';
 import { validatorCompiler } from './ajv.js';
 import { registerJsonBodyParser } from './json-body.js';
-import { renderBareFailure, renderErrorsWith } from './error-scope.js';
+import { type FailureRenderer, renderBareFailure, renderErrorsWith, sendRendered } from './error-scope.js';
+import { classify } from './failure.js';
 import { registerApiDocs, registerOpenApi } from './openapi.js';
 import { registerSystemRoutes } from './system-routes.js';
 
@@ -50,10 +51,27 @@ export interface AppDeps {
   version: string;
 }
 
+/** The dialects' scopes: each URL prefix and the renderer of its failures. */
+const FUSIONAUTH = { prefix: '/api', render: renderFaFailure };
+const VAULT = { prefix: '/tenants', render: renderVaultFailure };
+
+/** Failures the router meets before any scope (a bad %-escape, a path parameter over 1024 characters). */
+function rendererForUrl(url: string): FailureRenderer {
+  const scope = [FUSIONAUTH, VAULT].find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
+  return scope?.render ?? renderBareFailure;
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // maxParamLength: path parameters are validated by the route schemas (a 129-character username
   // is the Vault's 422), not cut off by the router's default of 100 characters (414).
-  const common = { routerOptions: { maxParamLength: 1024 }, bodyLimit: deps.bodyLimit, trustProxy: deps.trustProxy.length ? deps.trustProxy : false, return503OnClosing: true, forceCloseConnections: 'idle' as const };
+  const common = {
+    routerOptions: { maxParamLength: 1024 },
+    bodyLimit: deps.bodyLimit,
+    trustProxy: deps.trustProxy.length ? deps.trustProxy : false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle' as const,
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void sendRendered(reply, rendererForUrl(request.url)(classify(error))),
+  };
   const app = (deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: false })) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the responses; they do not shape them. fast-json-stringify (Fastify's
@@ -68,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // FusionAuth: everything under /api, errors in FusionAuth's shape.
   await app.register(
     async (fa) => {
-      renderErrorsWith(fa, renderFaFailure);
+      renderErrorsWith(fa, FUSIONAUTH.render);
       registerSystemRoutes(fa, deps, () => app.swagger());
       await registerApiDocs(fa);
       registerPasswordRulesRoute(fa, deps);
@@ -84,21 +102,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerEmailTemplateRoutes(api, deps);
       });
     },
-    { prefix: '/api' },
+    { prefix: FUSIONAUTH.prefix },
   );
 
   // Vault: everything under /tenants, errors in FastAPI's shape. Unknown URLs are 404 with or
   // without a key (the key is checked by the routes' scope).
   await app.register(
     async (vault) => {
-      renderErrorsWith(vault, renderVaultFailure);
+      renderErrorsWith(vault, VAULT.render);
       await vault.register(async (api) => {
         api.addHook('onRequest', vaultAuthenticate(deps));
         registerVaultUserRoutes(api, deps);
         registerVaultBlockRoutes(api, deps);
       });
     },
-    { prefix: '/tenants' },
+    { prefix: VAULT.prefix },
   );
   // PlusAuth routes, when they come, get their scope the same way, with renderPlusAuthFailure
   // (src/dialects/plusauth/errors.ts); OAuth endpoints with renderOAuthFailure (src/dialects/oauth/errors.ts).

@@ -90,6 +90,11 @@ export function classify(error: unknown): Failure {
       return bodyFailure('tooLarge', 413, 'The request body is larger than this endpoint accepts.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return bodyFailure('unsupportedType', 415, 'The request body must be sent as application/json.');
+    // The router's refusals (reported through Fastify's frameworkErrors): no need to echo the URL.
+    case 'FST_ERR_BAD_URL':
+      return { type: 'client', status: 400, code: 'invalidURL', message: 'The URL has an invalid percent-escape.' };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { type: 'client', status: 414, code: 'tooLong', message: 'A path parameter is too long.' };
   }
   const status = fastify?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

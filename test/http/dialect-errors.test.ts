@@ -58,6 +58,11 @@ for (const backend of backends()) {
       assert.equal(unknown.text, '', 'FusionAuth 404s have no body');
       const unknownAnonymous = await t.fetch('/api/no-such-thing', { headers: { authorization: '' } });
       assert.equal(unknownAnonymous.status, 404);
+      // The router refuses a bad %-escape before any route runs: still FusionAuth's shape.
+      const badEscape = await t.fetch('/api/tenant/%zz');
+      assert.equal(badEscape.status, 400);
+      faShape(badEscape.body);
+      assert.equal(badEscape.body.generalErrors[0].code, '[invalidURL]');
     });
 
     test('FusionAuth: core field paths come back as FusionAuth tenant paths', async () => {
@@ -105,6 +110,8 @@ for (const backend of backends()) {
       assert.deepEqual([unknown.status, unknown.body], [404, { detail: 'Not Found' }]);
       const unknownTenant = await t.fetch('/tenants/no-such-tenant/users');
       assert.deepEqual([unknownTenant.status, unknownTenant.body], [404, { detail: 'Tenant not found' }]);
+      const badEscape = await t.fetch('/tenants/default/users/%zz');
+      assert.deepEqual([badEscape.status, typeof badEscape.body.detail], [400, 'string']);
       const anonymous = await t.fetch('/tenants/default/users', { headers: { authorization: '' } });
       assert.deepEqual([anonymous.status, anonymous.body], [401, { detail: 'Not authenticated' }]);
     });
