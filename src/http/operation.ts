@@ -36,7 +36,7 @@ export function operationSchema(op: Operation, errorBody: ErrorBodies): FastifyS
     statuses.add(415);
   }
   const response: Record<number, object> = { ...op.responses };
-  for (const status of [...statuses].sort()) response[status] = errorBody(status);
+  for (const status of [...statuses].sort((a, b) => a - b)) response[status] = errorBody(status);
   return {
     summary: op.summary,
     tags: [op.tag],

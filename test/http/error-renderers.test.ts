@@ -3,6 +3,7 @@
  * bare Fastify instance: what a client of each dialect would receive for each kind of failure.
  */
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import Fastify from 'fastify';
 import { Type } from 'typebox';
@@ -69,16 +70,19 @@ describe('PlusAuth error responses', () => {
 });
 
 /** A bare app with one scope rendered by `render`, a route that throws `error`, and a validated route. */
-async function scopeWith(render: typeof renderFaFailure, error: () => unknown, logged: unknown[]) {
-  const app = Fastify({ logger: false, bodyLimit: 64 });
+async function scopeWith(render: typeof renderFaFailure, error: () => unknown, logged: string[]) {
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logged.push(String(chunk));
+      done();
+    },
+  });
+  const app = Fastify({ logger: { level: 'error', stream }, bodyLimit: 64 });
   app.setValidatorCompiler(validatorCompiler);
   registerJsonBodyParser(app);
   await app.register(
     async (scope) => {
       renderErrorsWith(scope, render);
-      scope.addHook('onRequest', async (request) => {
-        request.log.error = ((obj: unknown) => logged.push(obj)) as typeof request.log.error;
-      });
       scope.get('/boom', async () => {
         throw error();
       });
@@ -94,13 +98,15 @@ async function scopeWith(render: typeof renderFaFailure, error: () => unknown, l
 
 describe('a dialect scope renders every failure in its routes', () => {
   test('an unknown error is 500 in the dialect shape, logged, with no stack or message in the body', async () => {
-    const logged: unknown[] = [];
+    const logged: string[] = [];
     const app = await scopeWith(renderVaultFailure, () => new Error('db password is hunter2'), logged);
     const response = await app.inject({ method: 'GET', url: '/d/boom' });
     assert.equal(response.statusCode, 500);
     assert.deepEqual(response.json(), { detail: 'Internal Server Error' });
     assert.ok(!response.body.includes('hunter2') && !response.body.includes('at '), response.body);
     assert.equal(logged.length, 1, 'the error is logged once');
+    assert.match(logged[0]!, /hunter2/, 'the log has what the body does not');
+    assert.equal(JSON.parse(logged[0]!).level, 50, 'at level error');
     const fa = await scopeWith(renderFaFailure, () => new Error('hunter2'), []);
     const faResponse = await fa.inject({ method: 'GET', url: '/d/boom' });
     assert.equal(faResponse.statusCode, 500);
