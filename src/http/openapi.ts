@@ -40,6 +40,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
       security: [{ apiKey: [] }, { xApiKey: [] }],
     },
+    // Shared schemas are named by their $id (FusionAuthTenant), not numbered.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `schema-${i}`) },
     // The reference page is @fastify/swagger-ui's (hidden) route: shown here as an operation.
     transform: ({ schema, url }) => {
       if (url !== DOCS_PATH && url !== `${DOCS_PATH}/`) return { schema, url };

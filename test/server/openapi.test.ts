@@ -92,6 +92,7 @@ for (const backend of backends()) {
 
     test('the ranges that validate are the ones documented', () => {
       const requestBody = deref(doc, doc.paths['/api/tenant']!.post.requestBody.content['application/json'].schema);
+      assert.equal(requestBody.properties.tenant.$ref, '#/components/schemas/FusionAuthTenant', 'shared schemas are named');
       const tenant = deref(doc, requestBody.properties.tenant);
       const grant = tenant.properties.externalIdentifierConfiguration.properties.authorizationGrantIdTimeToLiveInSeconds;
       assert.deepEqual(grant, { type: 'integer', exclusiveMinimum: 0, maximum: 600 });
