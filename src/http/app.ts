@@ -1,9 +1,9 @@
 /**
  * The HTTP application: Fastify with one Ajv, the OpenAPI document, the status probe and the
- * dialects. Services are passed in explicitly; nothing is hung off the instance.
+ * dialects, each in its own scope (prefix) with its own error and not-found handler.
+ * Services are passed in explicitly; nothing is hung off the instance.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import swagger from '@fastify/swagger';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiKeyService } from '../core/apikeys/api-key-service.js';
 import type { KeyService } from '../core/keys/key-service.js';
@@ -22,12 +22,17 @@ import { registerAccountRoutes, registerAnonymousAccountRoutes } from '../dialec
 import { registerEmailTemplateRoutes } from '../dialects/fusionauth/email-template-routes.js';
 import { faAuthenticate } from '../dialects/fusionauth/auth.js';
 import { registerApiKeyRoutes } from '../dialects/fusionauth/api-key-routes.js';
-import { faErrors } from '../dialects/fusionauth/errors.js';
+import { renderFaFailure } from '../dialects/fusionauth/errors.js';
+import { renderVaultFailure } from '../dialects/vault/errors.js';
 import { registerKeyRoutes } from '../dialects/fusionauth/key-routes.js';
 import { registerPasswordRulesRoute, registerTenantRoutes } from '../dialects/fusionauth/tenant-routes.js';
 import { isReservedPathSegment } from '../core/tenants/reserved-slugs.js';
 import { validatorCompiler } from './ajv.js';
-import { BodyRefused, registerJsonBodyParser } from './json-body.js';
+import { registerJsonBodyParser } from './json-body.js';
+import { type FailureRenderer, renderBareFailure, renderErrorsWith, sendRendered } from './error-scope.js';
+import { classify } from './failure.js';
+import { registerApiDocs, registerOpenApi } from './openapi.js';
+import { registerSystemRoutes } from './system-routes.js';
 import { registerPages } from '../pages/index.js';
 
 export interface AppDeps {
@@ -63,58 +68,77 @@ export function refuseUnreservedRoutes(app: FastifyInstance): void {
   });
 }
 
+/** The dialects' scopes: each URL prefix and the renderer of its failures. */
+const FUSIONAUTH = { prefix: '/api', render: renderFaFailure };
+const VAULT = { prefix: '/tenants', render: renderVaultFailure };
+
+/** Failures the router meets before any scope (a bad %-escape, a path parameter over 1024 characters). */
+function rendererForUrl(url: string): FailureRenderer {
+  const scope = [FUSIONAUTH, VAULT].find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
+  return scope?.render ?? renderBareFailure;
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const common = { bodyLimit: deps.bodyLimit, trustProxy: deps.trustProxy.length ? deps.trustProxy : false, return503OnClosing: true, forceCloseConnections: 'idle' as const };
+  // maxParamLength: path parameters are validated by the route schemas (a 129-character username
+  // is the Vault's 422), not cut off by the router's default of 100 characters (414).
+  const common = {
+    routerOptions: { maxParamLength: 1024 },
+    bodyLimit: deps.bodyLimit,
+    trustProxy: deps.trustProxy.length ? deps.trustProxy : false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle' as const,
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void sendRendered(reply, rendererForUrl(request.url)(classify(error))),
+  };
   const app = (deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: false })) as unknown as FastifyInstance;
   refuseUnreservedRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
+  // Response schemas document the responses; they do not shape them. fast-json-stringify (Fastify's
+  // default) would drop every property a schema does not list and coerce the rest, and the
+  // FusionAuth tenant alone has hundreds of fields that FusionAuth's clients read.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerJsonBodyParser(app);
+  // Outside the dialects' prefixes there is nothing: an empty 404.
+  renderErrorsWith(app, renderBareFailure);
+  await registerOpenApi(app, deps.version);
 
-  // One rendering point for framework-level failures (bad JSON, oversized or unsupported bodies).
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) {
-      request.log.error({ err: error }, 'unhandled error');
-      return reply.code(500).send();
-    }
-    const code =
-      error instanceof BodyRefused ? error.code : error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? '[invalidJSON]' : `[${error.code ?? 'invalid'}]`;
-    return reply.code(status).send(faErrors([], [{ code, message: error.message }]));
-  });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send());
-
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'Tessera', version: deps.version, description: 'Multi-tenant identity provider: FusionAuth-compatible API.' },
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'Authorization' } } },
-      security: [{ apiKey: [] }],
+  // FusionAuth: everything under /api, errors in FusionAuth's shape.
+  await app.register(
+    async (fa) => {
+      renderErrorsWith(fa, FUSIONAUTH.render);
+      registerSystemRoutes(fa, deps, () => app.swagger());
+      await registerApiDocs(fa);
+      registerPasswordRulesRoute(fa, deps);
+      registerAnonymousAccountRoutes(fa, deps);
+      await fa.register(async (api) => {
+        // onRequest: an unauthenticated caller is refused before its body is even read.
+        api.addHook('onRequest', faAuthenticate(deps));
+        registerTenantRoutes(api, deps);
+        registerKeyRoutes(api, deps);
+        registerApiKeyRoutes(api, deps);
+        registerLoginRoutes(api, deps);
+        registerAccountRoutes(api, deps);
+        registerEmailTemplateRoutes(api, deps);
+      });
     },
-  });
+    { prefix: FUSIONAUTH.prefix },
+  );
 
-  app.get('/api/status', { schema: { hide: false, security: [] } }, async (_request, reply) => {
-    const ok = await deps.ready();
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
-  });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  registerPasswordRulesRoute(app, deps);
-  registerAnonymousAccountRoutes(app, deps);
-  await app.register(async (api) => {
-    // onRequest: an unauthenticated caller is refused before its body is even read.
-    api.addHook('onRequest', faAuthenticate(deps));
-    registerTenantRoutes(api, deps);
-    registerKeyRoutes(api, deps);
-    registerApiKeyRoutes(api, deps);
-    registerLoginRoutes(api, deps);
-    registerAccountRoutes(api, deps);
-    registerEmailTemplateRoutes(api, deps);
-  });
-  await app.register(async (vault) => {
-    vault.addHook('onRequest', vaultAuthenticate(deps));
-    registerVaultUserRoutes(vault, deps);
-    registerVaultBlockRoutes(vault, deps);
-  });
+  // Vault: everything under /tenants, errors in FastAPI's shape. Unknown URLs are 404 with or
+  // without a key (the key is checked by the routes' scope).
+  await app.register(
+    async (vault) => {
+      renderErrorsWith(vault, VAULT.render);
+      await vault.register(async (api) => {
+        api.addHook('onRequest', vaultAuthenticate(deps));
+        registerVaultUserRoutes(api, deps);
+        registerVaultBlockRoutes(api, deps);
+      });
+    },
+    { prefix: VAULT.prefix },
+  );
+  // PlusAuth routes, when they come, get their scope the same way, with renderPlusAuthFailure
+  // (src/dialects/plusauth/errors.ts); OAuth endpoints with renderOAuthFailure (src/dialects/oauth/errors.ts).
+  // Hosted pages under /{slug}/… and their assets, with their own error pages (src/pages).
   await registerPages(app, deps);
   return app;
 }

@@ -1,5 +1,6 @@
 /**
- * The JSON body parser every route shares. Before parsing it refuses, as 400s:
+ * The JSON body parser every route shares. Before parsing it refuses (as BodyRefused, which
+ * each dialect's error handler renders as its 400 or 422):
  * - nesting deeper than MAX_DEPTH (recursive merging and validation would overflow the stack);
  * - the NUL character in any string (PostgreSQL text cannot hold it; SQLite would, so the two
  *   back ends would disagree).
@@ -12,7 +13,7 @@ export const MAX_DEPTH = 64;
 export class BodyRefused extends Error {
   readonly statusCode = 400;
   constructor(
-    readonly code: string,
+    readonly problem: 'tooDeep' | 'nul',
     message: string,
   ) {
     super(message);
@@ -44,11 +45,11 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     if (nestingDepth(text, MAX_DEPTH) > MAX_DEPTH) {
-      return done(new BodyRefused('[invalidJSON]', `The JSON body is nested more than ${MAX_DEPTH} levels deep.`), undefined);
+      return done(new BodyRefused('tooDeep', `The JSON body is nested more than ${MAX_DEPTH} levels deep.`), undefined);
     }
     // A NUL can only appear in valid JSON as the escape \u0000.
     if (/\\u0000/i.test(text)) {
-      return done(new BodyRefused('[invalid]', 'Text may not contain the NUL character (\\u0000).'), undefined);
+      return done(new BodyRefused('nul', 'Text may not contain the NUL character (\\u0000).'), undefined);
     }
     parse(request, text, done);
   });

@@ -3,14 +3,12 @@
  * resend verification. Change-password-by-id and verify-email need no API key (the id is the
  * credential), as in FusionAuth; the others do.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AccountFlows } from '../../core/account/account-flows.js';
-import { ValidationFailed } from '../../core/errors.js';
 import type { TenantService } from '../../core/tenants/tenant-service.js';
-import { faErrors, sendFaError } from './errors.js';
-import { rejectInvalidBody } from './request.js';
-import { TENANT_REQUIRED, requestTenant } from './tenant-context.js';
+import { Done, DoneObject, faOperation } from './responses.js';
+import { requestTenant } from './tenant-context.js';
 
 const ForgotPasswordSchema = Type.Object({
   loginId: Type.String({ minLength: 1, maxLength: 320 }),
@@ -28,89 +26,86 @@ const ChangeOwnPasswordSchema = Type.Object({
 });
 const VerifyEmailSchema = Type.Object({ verificationId: Type.String({ minLength: 1, maxLength: 512 }) });
 
-function fail(reply: FastifyReply, error: unknown): void {
-  if (!sendFaError(reply, error)) throw error;
-}
-
 export interface AccountRouteDeps {
   tenants: TenantService;
   account: AccountFlows;
 }
 
-/** Routes that need an API key. */
+const TAG = 'User account';
+const NeedsTenant = 'The tenant comes from X-FusionAuth-TenantId or a tenant-locked key; with neither, the only tenant (else 400 [TenantIdRequired]).';
+
+/** Routes that need an API key. Paths are under the FusionAuth scope's prefix, /api. */
 export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDeps): void {
-  app.post('/api/user/forgot-password', { schema: { body: ForgotPasswordSchema }, attachValidation: true }, async (request, reply) => {
-    try {
-      rejectInvalidBody(request);
-      const body = request.body as { loginId: string; sendForgotPasswordEmail?: boolean };
-      const tenant = await requestTenant(request, deps.tenants);
-      if (!tenant) return reply.code(400).send(faErrors([], [TENANT_REQUIRED]));
-      const result = await deps.account.forgotPassword(tenant, body.loginId, body.sendForgotPasswordEmail ?? true);
-      return reply.send(result);
-    } catch (error) {
-      return fail(reply, error);
-    }
+  const forgotOp = {
+    summary: 'Start a forgotten-password flow: mail a change-password link, or return its id',
+    description: NeedsTenant,
+    tag: TAG,
+    body: ForgotPasswordSchema,
+    responses: { 200: Type.Object({ changePasswordId: Type.Optional(Type.String()) }, { additionalProperties: true, description: 'The change-password id when sendForgotPasswordEmail is false' }) },
+    errors: [400, 401, 404, 503],
+  };
+  app.post('/user/forgot-password', { schema: faOperation(forgotOp) }, async (request, reply) => {
+    const body = request.body as { loginId: string; sendForgotPasswordEmail?: boolean };
+    const tenant = await requestTenant(request, deps.tenants);
+    return reply.send(await deps.account.forgotPassword(tenant, body.loginId, body.sendForgotPasswordEmail ?? true));
   });
 
-  // Change a password by proving the current one (404 when the login or current password is wrong).
-  app.post('/api/user/change-password', { schema: { body: ChangeOwnPasswordSchema }, attachValidation: true }, async (request, reply) => {
-    try {
-      rejectInvalidBody(request);
-      const body = request.body as { loginId: string; currentPassword: string; password: string };
-      const tenant = await requestTenant(request, deps.tenants);
-      if (!tenant) return reply.code(400).send(faErrors([], [TENANT_REQUIRED]));
-      await deps.account.changePasswordWithCurrent(tenant, body.loginId, body.currentPassword, body.password);
-      return reply.code(200).send({});
-    } catch (error) {
-      return fail(reply, error);
-    }
+  const changeOwnOp = {
+    summary: 'Change a password by proving the current one',
+    description: `404 when the login or the current password is wrong. ${NeedsTenant}`,
+    tag: TAG,
+    body: ChangeOwnPasswordSchema,
+    responses: { 200: DoneObject },
+    errors: [400, 401, 404],
+  };
+  app.post('/user/change-password', { schema: faOperation(changeOwnOp) }, async (request, reply) => {
+    const body = request.body as { loginId: string; currentPassword: string; password: string };
+    const tenant = await requestTenant(request, deps.tenants);
+    await deps.account.changePasswordWithCurrent(tenant, body.loginId, body.currentPassword, body.password);
+    return reply.code(200).send({});
   });
 
-  app.put<{ Querystring: { email?: string } }>('/api/user/verify-email', async (request, reply) => {
-    try {
-      const email = request.query.email;
-      if (!email) throw new ValidationFailed([{ field: 'email', kind: 'blank', message: 'The email to send the verification to is required.' }]);
-      const tenant = await requestTenant(request, deps.tenants);
-      if (!tenant) return reply.code(400).send(faErrors([], [TENANT_REQUIRED]));
-      return reply.send({ verificationId: await deps.account.resendVerification(tenant, email) });
-    } catch (error) {
-      return fail(reply, error);
-    }
+  const resendOp = {
+    summary: 'Send the email verification message again',
+    description: NeedsTenant,
+    tag: TAG,
+    querystring: Type.Object({ email: Type.String({ minLength: 1, maxLength: 320, description: 'The address to verify' }) }),
+    responses: { 200: Type.Object({ verificationId: Type.String() }, { additionalProperties: true, description: 'The new verification id' }) },
+    errors: [400, 401, 404, 503],
+  };
+  app.put<{ Querystring: { email: string } }>('/user/verify-email', { schema: faOperation(resendOp) }, async (request, reply) => {
+    const tenant = await requestTenant(request, deps.tenants);
+    return reply.send({ verificationId: await deps.account.resendVerification(tenant, request.query.email) });
   });
 }
 
-/** Routes where the one-time id is the credential. */
+/** Routes where the one-time id is the credential (no API key). Under /api. */
 export function registerAnonymousAccountRoutes(app: FastifyInstance, deps: AccountRouteDeps): void {
-  app.post<{ Params: { changePasswordId: string } }>(
-    '/api/user/change-password/:changePasswordId',
-    { schema: { body: ChangePasswordSchema }, attachValidation: true },
+  const changeOp = {
+    summary: 'Change a password with a change-password id (no API key: the id is the credential; it works once)',
+    tag: TAG,
+    params: Type.Object({ changePasswordId: Type.String() }),
+    body: ChangePasswordSchema,
+    responses: { 200: DoneObject },
+    errors: [400, 404],
+    anonymous: true,
+  };
+  app.post<{ Params: { changePasswordId: string } }>('/user/change-password/:changePasswordId', { schema: faOperation(changeOp) }, async (request, reply) => {
+    await deps.account.changePassword(request.params.changePasswordId, (request.body as { password: string }).password);
+    return reply.code(200).send({});
+  });
+
+  const verifyOp = { summary: 'Verify an email address with its verification id (no API key)', tag: TAG, responses: { 200: Done }, errors: [400, 404], anonymous: true };
+  app.post('/user/verify-email', { schema: faOperation({ ...verifyOp, body: VerifyEmailSchema }) }, async (request, reply) => {
+    await deps.account.verifyEmail((request.body as { verificationId: string }).verificationId);
+    return reply.code(200).send();
+  });
+  app.post<{ Params: { verificationId: string } }>(
+    '/user/verify-email/:verificationId',
+    { schema: faOperation({ ...verifyOp, summary: 'Verify an email address, the id in the path (no API key)', params: Type.Object({ verificationId: Type.String({ minLength: 1, maxLength: 512 }) }) }) },
     async (request, reply) => {
-      try {
-        rejectInvalidBody(request);
-        await deps.account.changePassword(request.params.changePasswordId, (request.body as { password: string }).password);
-        return reply.code(200).send({});
-      } catch (error) {
-        return fail(reply, error);
-      }
+      await deps.account.verifyEmail(request.params.verificationId);
+      return reply.code(200).send();
     },
   );
-
-  const verify = async (id: string | undefined, reply: FastifyReply) => {
-    try {
-      if (!id) throw new ValidationFailed([{ field: 'verificationId', kind: 'blank', message: 'The verification id is required.' }]);
-      await deps.account.verifyEmail(id);
-      return reply.code(200).send();
-    } catch (error) {
-      return fail(reply, error);
-    }
-  };
-  app.post('/api/user/verify-email', { schema: { body: VerifyEmailSchema }, attachValidation: true }, async (request, reply) => {
-    try {
-      rejectInvalidBody(request);
-    } catch (error) {
-      return fail(reply, error);
-    }
-    return verify((request.body as { verificationId: string }).verificationId, reply);
-  });
-  app.post<{ Params: { verificationId: string } }>('/api/user/verify-email/:verificationId', async (request, reply) => verify(request.params.verificationId, reply));
 }

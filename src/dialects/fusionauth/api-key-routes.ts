@@ -5,10 +5,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type ApiKey, type ApiKeyService, type CreatedApiKey } from '../../core/apikeys/api-key-service.js';
-import { NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
+import { NotFound, NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
 import { principal } from './auth.js';
-import { sendFaError } from './errors.js';
-import { isUuid, objectBody } from './request.js';
+import { isUuid } from './request.js';
+import { Done, FaApiKeyResponse, FaApiKeysResponse, faOperation } from './responses.js';
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -55,9 +55,7 @@ function toFaApiKey(key: ApiKey | CreatedApiKey): Record<string, unknown> {
   };
 }
 
-function fail(reply: FastifyReply, error: unknown): void {
-  if (!sendFaError(reply, error, (f) => (f.startsWith('apiKey.') ? f : `apiKey.${f}`))) throw error;
-}
+const errorFields = (f: string) => (f.startsWith('apiKey.') ? f : `apiKey.${f}`);
 
 function assertKeyManager(request: FastifyRequest): void {
   const p = principal(request);
@@ -65,7 +63,7 @@ function assertKeyManager(request: FastifyRequest): void {
 }
 
 function readBody(request: FastifyRequest): NonNullable<ApiKeyBody['apiKey']> {
-  return objectBody<ApiKeyBody>(request).apiKey ?? {};
+  return (request.body as ApiKeyBody).apiKey ?? {};
 }
 
 function normalise(input: NonNullable<ApiKeyBody['apiKey']>) {
@@ -77,61 +75,58 @@ function normalise(input: NonNullable<ApiKeyBody['apiKey']>) {
   };
 }
 
-export function registerApiKeyRoutes(app: FastifyInstance, deps: { apiKeys: ApiKeyService }): void {
-  const opts = { schema: { body: ApiKeyRequestSchema }, attachValidation: true };
-  const create = async (request: FastifyRequest<{ Params: { apiKeyId?: string } }>, reply: FastifyReply) => {
-    try {
-      assertKeyManager(request);
-      const input = readBody(request);
-      const id = request.params.apiKeyId ?? input.id;
-      if (id !== undefined && !isUuid(id)) throw new ValidationFailed([problem('id', 'invalid', 'The API key id must be a UUID.')]);
-      const created = await deps.apiKeys.create({ ...(id ? { id: id.toLowerCase() } : {}), ...(input.key ? { key: input.key } : {}), ...normalise(input) });
-      return reply.send({ apiKey: toFaApiKey(created) });
-    } catch (error) {
-      return fail(reply, error);
-    }
-  };
-  app.post('/api/api-key', opts, create);
-  app.post('/api/api-key/:apiKeyId', opts, create);
+const TAG = 'API Key';
+const ApiKeyIdParams = Type.Object({ apiKeyId: Type.String({ description: 'The API key id (a UUID)' }) });
 
-  app.get('/api/api-key', async (request, reply) => {
-    try {
-      assertKeyManager(request);
-      return reply.send({ apiKeys: (await deps.apiKeys.list()).map(toFaApiKey) });
-    } catch (error) {
-      return fail(reply, error);
-    }
+/** Paths are under the FusionAuth scope's prefix, /api. Only key managers may use them. */
+export function registerApiKeyRoutes(app: FastifyInstance, deps: { apiKeys: ApiKeyService }): void {
+  const config = { errorFields };
+  const create = async (request: FastifyRequest<{ Params: { apiKeyId?: string } }>, reply: FastifyReply) => {
+    assertKeyManager(request);
+    const input = readBody(request);
+    const id = request.params.apiKeyId ?? input.id;
+    if (id !== undefined && !isUuid(id)) throw new ValidationFailed([problem('id', 'invalid', 'The API key id must be a UUID.')]);
+    const created = await deps.apiKeys.create({ ...(id ? { id: id.toLowerCase() } : {}), ...(input.key ? { key: input.key } : {}), ...normalise(input) });
+    return reply.send({ apiKey: toFaApiKey(created) });
+  };
+  const createOp = { tag: TAG, body: ApiKeyRequestSchema, responses: { 200: FaApiKeyResponse }, errors: [400, 401] };
+  app.post('/api-key', { config, schema: faOperation({ ...createOp, summary: 'Create an API key with a random id (its value is shown only here)' }) }, create);
+  app.post('/api-key/:apiKeyId', { config, schema: faOperation({ ...createOp, summary: 'Create an API key with the given id', params: ApiKeyIdParams }) }, create);
+
+  app.get('/api-key', { config, schema: faOperation({ summary: 'Retrieve all API keys', tag: TAG, responses: { 200: FaApiKeysResponse }, errors: [401] }) }, async (request, reply) => {
+    assertKeyManager(request);
+    return reply.send({ apiKeys: (await deps.apiKeys.list()).map(toFaApiKey) });
   });
 
-  app.get<{ Params: { apiKeyId: string } }>('/api/api-key/:apiKeyId', async (request, reply) => {
-    if (!isUuid(request.params.apiKeyId)) return reply.code(404).send();
-    try {
+  app.get<{ Params: { apiKeyId: string } }>(
+    '/api-key/:apiKeyId',
+    { config, schema: faOperation({ summary: 'Retrieve an API key', tag: TAG, params: ApiKeyIdParams, responses: { 200: FaApiKeyResponse }, errors: [401, 404] }) },
+    async (request, reply) => {
+      if (!isUuid(request.params.apiKeyId)) throw new NotFound('API key');
       assertKeyManager(request);
       return reply.send({ apiKey: toFaApiKey(await deps.apiKeys.get(request.params.apiKeyId.toLowerCase())) });
-    } catch (error) {
-      return fail(reply, error);
-    }
-  });
+    },
+  );
 
-  app.put<{ Params: { apiKeyId: string } }>('/api/api-key/:apiKeyId', opts, async (request, reply) => {
-    if (!isUuid(request.params.apiKeyId)) return reply.code(404).send();
-    try {
+  app.put<{ Params: { apiKeyId: string } }>(
+    '/api-key/:apiKeyId',
+    { config, schema: faOperation({ summary: "Update an API key's permissions, tenant lock and metadata", tag: TAG, params: ApiKeyIdParams, body: ApiKeyRequestSchema, responses: { 200: FaApiKeyResponse }, errors: [400, 401, 404] }) },
+    async (request, reply) => {
+      if (!isUuid(request.params.apiKeyId)) throw new NotFound('API key');
       assertKeyManager(request);
       const updated = await deps.apiKeys.update(request.params.apiKeyId.toLowerCase(), normalise(readBody(request)));
       return reply.send({ apiKey: toFaApiKey(updated) });
-    } catch (error) {
-      return fail(reply, error);
-    }
-  });
+    },
+  );
 
-  app.delete<{ Params: { apiKeyId: string } }>('/api/api-key/:apiKeyId', async (request, reply) => {
-    if (!isUuid(request.params.apiKeyId)) return reply.code(404).send();
-    try {
+  app.delete<{ Params: { apiKeyId: string } }>(
+    '/api-key/:apiKeyId',
+    { config, schema: faOperation({ summary: 'Delete an API key', tag: TAG, params: ApiKeyIdParams, responses: { 200: Done }, errors: [400, 401, 404] }) },
+    async (request, reply) => {
+      if (!isUuid(request.params.apiKeyId)) throw new NotFound('API key');
       assertKeyManager(request);
       await deps.apiKeys.delete(request.params.apiKeyId.toLowerCase(), principal(request).apiKey.id);
       return reply.code(200).send();
-    } catch (error) {
-      return fail(reply, error);
-    }
-  });
+    },
+  );
 }

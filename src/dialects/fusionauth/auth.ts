@@ -5,12 +5,12 @@
  * with an empty body. `X-FusionAuth-TenantId` narrows the request to one tenant; a
  * tenant-locked key is always narrowed to its tenant and may not name another.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { type ApiKey, type ApiKeyService, permits } from '../../core/apikeys/api-key-service.js';
 import type { TenantService } from '../../core/tenants/tenant-service.js';
 import type { Tenant } from '../../core/tenants/settings.js';
-import { NotFound } from '../../core/errors.js';
-import { faErrors } from './errors.js';
+import { NotFound, ValidationFailed } from '../../core/errors.js';
+import { Unauthenticated } from '../../http/failure.js';
 import { presentedKey } from '../../http/api-key-auth.js';
 import { isUuid } from './request.js';
 
@@ -37,26 +37,24 @@ function endpointOf(request: FastifyRequest): string {
   return pattern.split('/:')[0]!.replace(/\/$/, '');
 }
 
+const invalidTenantHeader = (message: string) => new ValidationFailed([], [{ code: '[invalid]tenantId', message }]);
+
 export function faAuthenticate(deps: { apiKeys: ApiKeyService; tenants: TenantService }) {
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  return async function authenticate(request: FastifyRequest): Promise<void> {
     const value = presentedKey(request);
     const apiKey = value ? await deps.apiKeys.authenticate(value) : undefined;
-    if (!apiKey || !permits(apiKey, request.method, endpointOf(request))) {
-      return reply.code(401).send();
-    }
+    if (!apiKey || !permits(apiKey, request.method, endpointOf(request))) throw new Unauthenticated();
     const header = request.headers['x-fusionauth-tenantid'];
     let tenantId = apiKey.tenantId ?? undefined;
     let headerTenant: Tenant | undefined;
     if (typeof header === 'string' && header.length) {
-      if (!isUuid(header)) {
-        return reply.code(400).send(faErrors([], [{ code: '[invalid]tenantId', message: 'The X-FusionAuth-TenantId header is not a valid tenant Id.' }]));
-      }
-      if (apiKey.tenantId && apiKey.tenantId !== header.toLowerCase()) return reply.code(401).send();
+      if (!isUuid(header)) throw invalidTenantHeader('The X-FusionAuth-TenantId header is not a valid tenant Id.');
+      if (apiKey.tenantId && apiKey.tenantId !== header.toLowerCase()) throw new Unauthenticated();
       try {
         headerTenant = await deps.tenants.get({}, header.toLowerCase());
       } catch (error) {
         if (!(error instanceof NotFound)) throw error;
-        return reply.code(400).send(faErrors([], [{ code: '[invalid]tenantId', message: 'The X-FusionAuth-TenantId header names no tenant.' }]));
+        throw invalidTenantHeader('The X-FusionAuth-TenantId header names no tenant.');
       }
       tenantId = header.toLowerCase();
     }

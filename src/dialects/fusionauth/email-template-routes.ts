@@ -7,10 +7,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { EmailTemplateInput, EmailTemplateService } from '../../core/email/email-template-service.js';
-import { NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
+import { NotFound, NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
 import { principal } from './auth.js';
-import { sendFaError } from './errors.js';
-import { isUuid, objectBody } from './request.js';
+import { isUuid } from './request.js';
+import { Done, FaEmailTemplateResponse, FaEmailTemplatesResponse, faOperation } from './responses.js';
 
 
 const EmailTemplateRequestSchema = Type.Object({
@@ -24,63 +24,62 @@ const EmailTemplateRequestSchema = Type.Object({
   }),
 });
 
-function fail(reply: FastifyReply, error: unknown): void {
-  if (!sendFaError(reply, error, (f) => (f.startsWith('emailTemplate') ? f : `emailTemplate.${f}`))) throw error;
-}
+const errorFields = (f: string) => (f.startsWith('emailTemplate') ? f : `emailTemplate.${f}`);
 
 function input(request: FastifyRequest): EmailTemplateInput {
   if (principal(request).locked) throw new NotPermitted();
-  return objectBody<{ emailTemplate: EmailTemplateInput }>(request).emailTemplate;
+  return (request.body as { emailTemplate: EmailTemplateInput }).emailTemplate;
 }
 
-export function registerEmailTemplateRoutes(app: FastifyInstance, deps: { emailTemplates: EmailTemplateService }): void {
-  const opts = { schema: { body: EmailTemplateRequestSchema }, attachValidation: true };
-  const create = async (request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) => {
-    try {
-      const body = input(request);
-      const id = request.params.id;
-      if (id !== undefined && !isUuid(id)) throw new ValidationFailed([problem('emailTemplateId', 'invalid', 'The id must be a UUID.')]);
-      return reply.send({ emailTemplate: await deps.emailTemplates.create(id?.toLowerCase(), body) });
-    } catch (error) {
-      return fail(reply, error);
-    }
-  };
-  app.post('/api/email/template', opts, create);
-  app.post('/api/email/template/:id', opts, create);
+function assertGlobal(request: FastifyRequest): void {
+  if (principal(request).locked) throw new NotPermitted();
+}
 
-  app.get('/api/email/template', async (request, reply) => {
-    try {
-      if (principal(request).locked) throw new NotPermitted();
-      return reply.send({ emailTemplates: await deps.emailTemplates.list() });
-    } catch (error) {
-      return fail(reply, error);
-    }
+const TAG = 'Email Template';
+const IdParams = Type.Object({ id: Type.String({ description: 'The email template id (a UUID)' }) });
+
+/** Paths are under the FusionAuth scope's prefix, /api. */
+export function registerEmailTemplateRoutes(app: FastifyInstance, deps: { emailTemplates: EmailTemplateService }): void {
+  const config = { errorFields };
+  const create = async (request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) => {
+    const body = input(request);
+    const id = request.params.id;
+    if (id !== undefined && !isUuid(id)) throw new ValidationFailed([problem('emailTemplateId', 'invalid', 'The id must be a UUID.')]);
+    return reply.send({ emailTemplate: await deps.emailTemplates.create(id?.toLowerCase(), body) });
+  };
+  const createOp = { tag: TAG, body: EmailTemplateRequestSchema, responses: { 200: FaEmailTemplateResponse }, errors: [400, 401] };
+  app.post('/email/template', { config, schema: faOperation({ ...createOp, summary: 'Create an email template with a random id' }) }, create);
+  app.post('/email/template/:id', { config, schema: faOperation({ ...createOp, summary: 'Create an email template with the given id', params: IdParams }) }, create);
+
+  app.get('/email/template', { config, schema: faOperation({ summary: 'Retrieve all email templates', tag: TAG, responses: { 200: FaEmailTemplatesResponse }, errors: [401] }) }, async (request, reply) => {
+    assertGlobal(request);
+    return reply.send({ emailTemplates: await deps.emailTemplates.list() });
   });
-  app.get<{ Params: { id: string } }>('/api/email/template/:id', async (request, reply) => {
-    if (!isUuid(request.params.id)) return reply.code(404).send();
-    try {
-      if (principal(request).locked) throw new NotPermitted();
+  app.get<{ Params: { id: string } }>(
+    '/email/template/:id',
+    { config, schema: faOperation({ summary: 'Retrieve an email template', tag: TAG, params: IdParams, responses: { 200: FaEmailTemplateResponse }, errors: [401, 404] }) },
+    async (request, reply) => {
+      if (!isUuid(request.params.id)) throw new NotFound('email template');
+      assertGlobal(request);
       return reply.send({ emailTemplate: await deps.emailTemplates.get(request.params.id.toLowerCase()) });
-    } catch (error) {
-      return fail(reply, error);
-    }
-  });
-  app.put<{ Params: { id: string } }>('/api/email/template/:id', opts, async (request, reply) => {
-    if (!isUuid(request.params.id)) return reply.code(404).send();
-    try {
+    },
+  );
+  app.put<{ Params: { id: string } }>(
+    '/email/template/:id',
+    { config, schema: faOperation({ summary: 'Replace an email template', tag: TAG, params: IdParams, body: EmailTemplateRequestSchema, responses: { 200: FaEmailTemplateResponse }, errors: [400, 401, 404] }) },
+    async (request, reply) => {
+      if (!isUuid(request.params.id)) throw new NotFound('email template');
       return reply.send({ emailTemplate: await deps.emailTemplates.update(request.params.id.toLowerCase(), input(request)) });
-    } catch (error) {
-      return fail(reply, error);
-    }
-  });
-  app.delete<{ Params: { id: string } }>('/api/email/template/:id', async (request, reply) => {
-    if (!isUuid(request.params.id)) return reply.code(404).send();
-    try {
-      if (principal(request).locked) throw new NotPermitted();
+    },
+  );
+  app.delete<{ Params: { id: string } }>(
+    '/email/template/:id',
+    { config, schema: faOperation({ summary: 'Delete an email template', tag: TAG, params: IdParams, responses: { 200: Done }, errors: [401, 404] }) },
+    async (request, reply) => {
+      if (!isUuid(request.params.id)) throw new NotFound('email template');
+      assertGlobal(request);
       await deps.emailTemplates.delete(request.params.id.toLowerCase());
       return reply.code(200).send();
-    } catch (error) {
-      return fail(reply, error);
-    }
-  });
+    },
+  );
 }

@@ -1,11 +1,13 @@
 /**
- * FusionAuth's error shape, rendered in one place:
+ * FusionAuth's error shape, rendered in one place (the /api scope's error handler):
  *   400 {"fieldErrors": {"tenant.name": [{"code": "[blank]tenant.name", "message": "…"}]}, "generalErrors": [...]}
- * 401 and 404 carry no body, as FusionAuth documents.
+ * 401 and 404 carry no body, as FusionAuth documents. 413, 415, 500 and 503 carry
+ * generalErrors (FusionAuth's document is silent on their bodies).
  */
-import type { FastifyReply } from 'fastify';
-import { DependencyUnavailable, type FieldProblem, type GeneralProblem, NotFound, NotPermitted, type ProblemKind, ValidationFailed } from '../../core/errors.js';
+import type { FieldProblem, GeneralProblem, ProblemKind } from '../../core/errors.js';
 import type { ErrorObject } from '../../http/ajv.js';
+import type { Rendered } from '../../http/error-scope.js';
+import type { Failure } from '../../http/failure.js';
 
 export interface FaError {
   code: string;
@@ -90,23 +92,39 @@ export function problemsFromAjv(errors: ErrorObject[], prefix = ''): FieldProble
   return [...byField.values()];
 }
 
-/** Renders core errors as FusionAuth responses; returns false for errors it does not own. */
-export function sendFaError(reply: FastifyReply, error: unknown, mapField: (corePath: string) => string = (f) => f): boolean {
-  if (error instanceof ValidationFailed) {
-    void reply.code(400).send(faErrors(error.problems.map((p) => ({ ...p, field: mapField(p.field) })), error.general));
-    return true;
+const general = (status: number, code: string, message: string): Rendered => ({ status, body: faErrors([], [{ code, message }]) });
+
+const NOT_AN_OBJECT = { code: '[invalidJSON]', message: 'The request body must be a JSON object.' };
+
+/** Every failure as FusionAuth answers it: 400 field/general errors; 401 and 404 empty. */
+export function renderFaFailure(failure: Failure): Rendered {
+  switch (failure.type) {
+    case 'unreadableBody': {
+      const code = { malformed: '[invalidJSON]', tooDeep: '[invalidJSON]', nul: '[invalid]', tooLarge: '[tooLarge]', unsupportedType: '[unsupportedMediaType]' }[failure.problem];
+      return general(failure.status, code, failure.message);
+    }
+    case 'schema': {
+      // A body that is not an object at all (an array, a number, nothing) is one general error.
+      if (failure.part === 'body' && failure.errors.some((e) => e.instancePath === '' && e.keyword === 'type')) {
+        return { status: 400, body: faErrors([], [NOT_AN_OBJECT]) };
+      }
+      return { status: 400, body: faErrors(problemsFromAjv(failure.errors)) };
+    }
+    case 'invalid':
+      return { status: 400, body: faErrors(failure.problems, failure.general) };
+    case 'notFound':
+    case 'noRoute':
+      return { status: 404 };
+    case 'notPermitted':
+    case 'unauthenticated':
+      return { status: 401 };
+    case 'unavailable':
+      return general(503, '[ServiceUnavailable]', failure.message);
+    case 'client':
+      return general(failure.status, `[${failure.code}]`, failure.message);
+    case 'protocol':
+      return general(400, `[${failure.code}]`, failure.message);
+    case 'internal':
+      return general(500, '[InternalError]', 'The server failed to complete the request.');
   }
-  if (error instanceof NotFound) {
-    void reply.code(404).send();
-    return true;
-  }
-  if (error instanceof NotPermitted) {
-    void reply.code(401).send();
-    return true;
-  }
-  if (error instanceof DependencyUnavailable) {
-    void reply.code(503).send(faErrors([], [{ code: '[ServiceUnavailable]', message: error.message }]));
-    return true;
-  }
-  return false;
 }

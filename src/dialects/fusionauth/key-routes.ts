@@ -4,12 +4,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
+import { NotFound, NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
 import { KEY_ALGORITHMS, normaliseAlgorithm } from '../../core/keys/algorithms.js';
 import type { KeyService, SigningKey } from '../../core/keys/key-service.js';
 import { principal } from './auth.js';
-import { sendFaError } from './errors.js';
-import { isUuid, objectBody } from './request.js';
+import { isUuid } from './request.js';
+import { Done, FaKeyResponse, FaKeysResponse, faOperation } from './responses.js';
 
 
 const KeyRequestSchema = Type.Object(
@@ -44,65 +44,60 @@ function toFaKey(key: SigningKey): Record<string, unknown> {
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
-function fail(reply: FastifyReply, error: unknown): void {
-  if (!sendFaError(reply, error, (f) => (f === 'keyId' || f.startsWith('key.') ? f : `key.${f}`))) throw error;
-}
+const errorFields = (f: string) => (f === 'keyId' || f.startsWith('key.') ? f : `key.${f}`);
 
 /** The Key API manages global objects: a tenant-locked key may not use it. */
 function assertGlobal(request: FastifyRequest): void {
   if (principal(request).locked) throw new NotPermitted();
 }
 
-export function registerKeyRoutes(app: FastifyInstance, deps: { keys: KeyService }): void {
-  const generate = async (request: FastifyRequest<{ Params: { keyId?: string } }>, reply: FastifyReply) => {
-    try {
-      assertGlobal(request);
-      const { key } = objectBody<{ key: { algorithm: string; name: string; length?: number; issuer?: string; id?: string } }>(request);
-      const id = request.params.keyId ?? key.id;
-      if (id !== undefined && !isUuid(id)) throw new ValidationFailed([problem('keyId', 'invalid', 'The key id must be a UUID.')]);
-      const generated = await deps.keys.generate({
-        ...(id ? { id: id.toLowerCase() } : {}),
-        name: key.name,
-        algorithm: normaliseAlgorithm(key.algorithm)!,
-        ...(key.length !== undefined ? { length: key.length } : {}),
-        issuer: key.issuer ?? null,
-      });
-      return reply.send({ key: toFaKey(generated) });
-    } catch (error) {
-      return fail(reply, error);
-    }
-  };
-  const opts = { schema: { body: KeyRequestSchema }, attachValidation: true };
-  app.post('/api/key/generate', opts, generate);
-  app.post('/api/key/generate/:keyId', opts, generate);
+const TAG = 'Key';
+const KeyIdParams = Type.Object({ keyId: Type.String({ description: 'The key id (a UUID)' }) });
 
-  app.get('/api/key', async (request, reply) => {
-    try {
-      assertGlobal(request);
-      return reply.send({ keys: (await deps.keys.list()).map(toFaKey) });
-    } catch (error) {
-      return fail(reply, error);
-    }
+/** Paths are under the FusionAuth scope's prefix, /api. */
+export function registerKeyRoutes(app: FastifyInstance, deps: { keys: KeyService }): void {
+  const config = { errorFields };
+  const generate = async (request: FastifyRequest<{ Params: { keyId?: string } }>, reply: FastifyReply) => {
+    assertGlobal(request);
+    const { key } = request.body as { key: { algorithm: string; name: string; length?: number; issuer?: string; id?: string } };
+    const id = request.params.keyId ?? key.id;
+    if (id !== undefined && !isUuid(id)) throw new ValidationFailed([problem('keyId', 'invalid', 'The key id must be a UUID.')]);
+    const generated = await deps.keys.generate({
+      ...(id ? { id: id.toLowerCase() } : {}),
+      name: key.name,
+      algorithm: normaliseAlgorithm(key.algorithm)!,
+      ...(key.length !== undefined ? { length: key.length } : {}),
+      issuer: key.issuer ?? null,
+    });
+    return reply.send({ key: toFaKey(generated) });
+  };
+  const generateOp = { tag: TAG, body: KeyRequestSchema, responses: { 200: FaKeyResponse }, errors: [400, 401] };
+  app.post('/key/generate', { config, schema: faOperation({ ...generateOp, summary: 'Generate a key with a random id' }) }, generate);
+  app.post('/key/generate/:keyId', { config, schema: faOperation({ ...generateOp, summary: 'Generate a key with the given id', params: KeyIdParams }) }, generate);
+
+  app.get('/key', { config, schema: faOperation({ summary: 'Retrieve all keys', tag: TAG, responses: { 200: FaKeysResponse }, errors: [401] }) }, async (request, reply) => {
+    assertGlobal(request);
+    return reply.send({ keys: (await deps.keys.list()).map(toFaKey) });
   });
 
-  app.get<{ Params: { keyId: string } }>('/api/key/:keyId', async (request, reply) => {
-    if (!isUuid(request.params.keyId)) return reply.code(404).send();
-    try {
+  app.get<{ Params: { keyId: string } }>(
+    '/key/:keyId',
+    { config, schema: faOperation({ summary: 'Retrieve a key', tag: TAG, params: KeyIdParams, responses: { 200: FaKeyResponse }, errors: [401, 404] }) },
+    async (request, reply) => {
+      if (!isUuid(request.params.keyId)) throw new NotFound('key');
       assertGlobal(request);
       return reply.send({ key: toFaKey(await deps.keys.get(request.params.keyId.toLowerCase())) });
-    } catch (error) {
-      return fail(reply, error);
-    }
-  });
+    },
+  );
 
-  app.delete<{ Params: { keyId: string } }>('/api/key/:keyId', async (request, reply) => {
-    if (!isUuid(request.params.keyId)) return reply.code(404).send();
-    try {
+  app.delete<{ Params: { keyId: string } }>(
+    '/key/:keyId',
+    { config, schema: faOperation({ summary: 'Delete a key (400 while a tenant signs with it)', tag: TAG, params: KeyIdParams, responses: { 200: Done }, errors: [400, 401, 404] }) },
+    async (request, reply) => {
+      if (!isUuid(request.params.keyId)) throw new NotFound('key');
       assertGlobal(request);
       await deps.keys.delete(request.params.keyId.toLowerCase());
       return reply.code(200).send();
-    } catch (error) {
-      return fail(reply, error);
-    }
-  });
+    },
+  );
 }

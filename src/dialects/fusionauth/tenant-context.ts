@@ -1,17 +1,19 @@
 import type { FastifyRequest } from 'fastify';
+import { ValidationFailed } from '../../core/errors.js';
 import type { Tenant } from '../../core/tenants/settings.js';
 import type { TenantService } from '../../core/tenants/tenant-service.js';
 import { principal } from './auth.js';
 
+export const TENANT_REQUIRED = { code: '[TenantIdRequired]', message: 'More than one tenant exists: name one with X-FusionAuth-TenantId.' };
+
 /**
  * The tenant a FusionAuth user-scoped call is for: X-FusionAuth-TenantId or a tenant-locked key,
- * else the only tenant there is (FusionAuth's rule); undefined when it cannot be told.
+ * else the only tenant there is (FusionAuth's rule); 400 [TenantIdRequired] when it cannot be told.
  */
-export async function requestTenant(request: FastifyRequest, tenants: TenantService): Promise<Tenant | undefined> {
+export async function requestTenant(request: FastifyRequest, tenants: TenantService): Promise<Tenant> {
   const { tenantId: scoped, tenant } = principal(request);
   if (tenant && tenant.id === scoped) return tenant;
-  if (scoped) return tenants.get({}, scoped);
-  return tenants.soleTenant();
+  const found = scoped ? await tenants.get({}, scoped) : await tenants.soleTenant();
+  if (!found) throw new ValidationFailed([], [TENANT_REQUIRED]);
+  return found;
 }
-
-export const TENANT_REQUIRED = { code: '[TenantIdRequired]', message: 'More than one tenant exists: name one with X-FusionAuth-TenantId.' };

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { BlockService } from '../../core/login/blocks.js';
 import { tenantOf } from './context.js';
-import { sendVaultError, sendVaultValidation, validationDetails } from './errors.js';
+import { emptyResponse } from '../../http/operation.js';
+import { BlockedIpPage, BlockedUserPage, vaultOperation } from './responses.js';
 
 const PageQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -23,12 +24,13 @@ function pageOf(query: PageQuery) {
 
 const seconds = (block: { blockedAt: number; blockedUntil: number }) => Math.max(0, Math.round((block.blockedUntil - block.blockedAt) / 1000));
 
-export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: BlockService }): void {
-  const opts = { schema: { querystring: PageQuery }, attachValidation: true };
+const TAG = 'Vault: Blocked lists';
 
-  app.get<{ Querystring: PageQuery }>('/tenants/:tenant_id/blocked-ips', opts, async (request, reply) => {
-    const details = validationDetails(request);
-    if (details) return sendVaultValidation(reply, details);
+/** Paths are under the Vault scope's prefix, /tenants. */
+export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: BlockService }): void {
+  const listOp = (summary: string, page: object) => vaultOperation({ summary, tag: TAG, querystring: PageQuery, responses: { 200: page }, errors: [422] });
+
+  app.get<{ Querystring: PageQuery }>('/:tenant_id/blocked-ips', { schema: listOp('List blocked IP addresses', BlockedIpPage) }, async (request, reply) => {
     const tenant = tenantOf(request);
     const page = pageOf(request.query);
     const { blocks, total } = await deps.blocks.blockedIps(tenant, page);
@@ -39,9 +41,7 @@ export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: B
     });
   });
 
-  app.get<{ Querystring: PageQuery }>('/tenants/:tenant_id/blocked-users', opts, async (request, reply) => {
-    const details = validationDetails(request);
-    if (details) return sendVaultValidation(reply, details);
+  app.get<{ Querystring: PageQuery }>('/:tenant_id/blocked-users', { schema: listOp('List blocked users', BlockedUserPage) }, async (request, reply) => {
     const tenant = tenantOf(request);
     const page = pageOf(request.query);
     const { blocks, total } = await deps.blocks.blockedUsers(tenant, page);
@@ -59,21 +59,14 @@ export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: B
     });
   });
 
-  app.delete<{ Params: { ip: string } }>('/tenants/:tenant_id/blocked-ips/:ip', async (request, reply) => {
-    try {
-      await deps.blocks.unblock(tenantOf(request), 'ip', request.params.ip);
-      return reply.code(204).send();
-    } catch (error) {
-      if (!sendVaultError(reply, error)) throw error;
-    }
+  const lifted = { 204: emptyResponse('The block is lifted') };
+  app.delete<{ Params: { ip: string } }>('/:tenant_id/blocked-ips/:ip', { schema: vaultOperation({ summary: 'Lift the block on an IP address', tag: TAG, responses: lifted }) }, async (request, reply) => {
+    await deps.blocks.unblock(tenantOf(request), 'ip', request.params.ip);
+    return reply.code(204).send();
   });
 
-  app.delete<{ Params: { user_id: string } }>('/tenants/:tenant_id/blocked-users/:user_id', async (request, reply) => {
-    try {
-      await deps.blocks.unblock(tenantOf(request), 'user', request.params.user_id);
-      return reply.code(204).send();
-    } catch (error) {
-      if (!sendVaultError(reply, error)) throw error;
-    }
+  app.delete<{ Params: { user_id: string } }>('/:tenant_id/blocked-users/:user_id', { schema: vaultOperation({ summary: 'Lift the block on a user', tag: TAG, responses: lifted }) }, async (request, reply) => {
+    await deps.blocks.unblock(tenantOf(request), 'user', request.params.user_id);
+    return reply.code(204).send();
   });
 }

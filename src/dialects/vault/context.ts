@@ -4,12 +4,13 @@
  * works too). `{tenant_id}` in a path is the tenant's slug or UUID; a tenant-locked key
  * reaches only its own tenant.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { ApiKey, ApiKeyService } from '../../core/apikeys/api-key-service.js';
 import { permits } from '../../core/apikeys/api-key-service.js';
 import type { Tenant } from '../../core/tenants/settings.js';
 import type { TenantService } from '../../core/tenants/tenant-service.js';
-import { NotFound } from '../../core/errors.js';
+import { NotFound, NotPermitted } from '../../core/errors.js';
+import { Unauthenticated } from '../../http/failure.js';
 import { presentedKey } from '../../http/api-key-auth.js';
 
 declare module 'fastify' {
@@ -23,23 +24,17 @@ function endpointOf(request: FastifyRequest): string {
 }
 
 export function vaultAuthenticate(deps: { apiKeys: ApiKeyService; tenants: TenantService }) {
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  return async function authenticate(request: FastifyRequest): Promise<void> {
     const value = presentedKey(request);
     const apiKey = value ? await deps.apiKeys.authenticate(value) : undefined;
-    if (!apiKey) return reply.code(401).header('www-authenticate', 'Bearer').send({ detail: 'Not authenticated' });
-    if (!permits(apiKey, request.method, endpointOf(request))) return reply.code(403).send({ detail: 'Not permitted for this API key' });
+    if (!apiKey) throw new Unauthenticated();
+    if (!permits(apiKey, request.method, endpointOf(request))) throw new NotPermitted();
     request.vault = { apiKey };
     const tenantRef = (request.params as { tenant_id?: string } | undefined)?.tenant_id;
     if (tenantRef === undefined) return;
-    let tenant: Tenant;
-    try {
-      tenant = await deps.tenants.getBySlugOrId(tenantRef.toLowerCase());
-    } catch (error) {
-      if (error instanceof NotFound) return reply.code(404).send({ detail: 'Tenant not found' });
-      throw error;
-    }
-    if (apiKey.tenantId && apiKey.tenantId !== tenant.id) return reply.code(403).send({ detail: 'Not permitted for this API key' });
-    if (tenant.state !== 'Active') return reply.code(404).send({ detail: 'Tenant not found' });
+    const tenant = await deps.tenants.getBySlugOrId(tenantRef.toLowerCase());
+    if (apiKey.tenantId && apiKey.tenantId !== tenant.id) throw new NotPermitted();
+    if (tenant.state !== 'Active') throw new NotFound('tenant');
     request.vault.tenant = tenant;
   };
 }

@@ -1,11 +1,14 @@
 /**
- * The Vault service's error shape (FastAPI style), rendered in one place:
+ * The Vault service's error shape (FastAPI style), rendered in one place (the /tenants scope's
+ * error handler):
  *   422 {"detail": [{"loc": ["body", "username"], "msg": "…", "type": "value_error"}]}
- *   401/403/404 {"detail": "…"}
+ *   401/403/404/413/415/500/503 {"detail": "…"}
+ * `loc` starts with the part of the request at fault: body, query, path or header.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DependencyUnavailable, type FieldProblem, NotFound, NotPermitted, ValidationFailed } from '../../core/errors.js';
+import type { FieldProblem } from '../../core/errors.js';
 import type { ErrorObject } from '../../http/ajv.js';
+import type { Rendered } from '../../http/error-scope.js';
+import type { Failure, RequestPart } from '../../http/failure.js';
 
 export interface VaultErrorDetail {
   loc: Array<string | number>;
@@ -26,7 +29,7 @@ const TYPE_OF: Record<FieldProblem['kind'], string> = {
 };
 
 /** `users[3].username` → ["body", "users", 3, "username"] */
-export function locOf(field: string, where = 'body'): Array<string | number> {
+export function locOf(field: string, where: RequestPart = 'body'): Array<string | number> {
   const loc: Array<string | number> = [where];
   for (const part of field.split('.')) {
     const match = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
@@ -40,54 +43,67 @@ export function locOf(field: string, where = 'body'): Array<string | number> {
   return loc;
 }
 
-export function detailsFromAjv(errors: ErrorObject[], where: string): VaultErrorDetail[] {
+function typeOf(e: ErrorObject): string {
+  switch (e.keyword) {
+    case 'required': return 'value_error.missing';
+    case 'additionalProperties': return 'value_error.extra';
+    case 'type': return `type_error.${String((e.params as { type: string }).type)}`;
+    default: return `value_error.${e.keyword}`;
+  }
+}
+
+function msgOf(e: ErrorObject): string {
+  if (e.keyword === 'required') return 'field required';
+  if (e.keyword === 'additionalProperties') return 'extra fields not permitted';
+  return e.message ?? 'invalid value';
+}
+
+export function detailsFromAjv(errors: ErrorObject[], where: RequestPart): VaultErrorDetail[] {
   const seen = new Set<string>();
   const out: VaultErrorDetail[] = [];
   for (const e of errors) {
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
     const loc: Array<string | number> = [where, ...e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p))];
     if (e.keyword === 'required') loc.push(String((e.params as { missingProperty: string }).missingProperty));
+    if (e.keyword === 'additionalProperties') loc.push(String((e.params as { additionalProperty: string }).additionalProperty));
     const key = JSON.stringify(loc);
     if (seen.has(key)) continue;
     seen.add(key);
-    const type = e.keyword === 'required' ? 'value_error.missing' : e.keyword === 'type' ? `type_error.${String((e.params as { type: string }).type)}` : `value_error.${e.keyword}`;
-    out.push({ loc, msg: e.keyword === 'required' ? 'field required' : (e.message ?? 'invalid value'), type });
+    out.push({ loc, msg: msgOf(e), type: typeOf(e) });
   }
   return out;
 }
 
-/** A route schema's validation failure (attachValidation) as 422 detail, or undefined. */
-export function validationDetails(request: FastifyRequest): VaultErrorDetail[] | undefined {
-  const error = request.validationError as (Error & { validation?: ErrorObject[]; validationContext?: string }) | undefined;
-  if (!error) return undefined;
-  return detailsFromAjv(error.validation ?? [], error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body'));
-}
+const unprocessable = (detail: VaultErrorDetail[]): Rendered => ({ status: 422, body: { detail } });
+const message = (status: number, detail: string): Rendered => ({ status, body: { detail } });
 
-export function sendVaultValidation(reply: FastifyReply, detail: VaultErrorDetail[]): void {
-  void reply.code(422).send({ detail });
-}
-
-/** Renders core errors; returns false for errors this dialect does not own. */
-export function sendVaultError(reply: FastifyReply, error: unknown, mapField: (field: string) => string = (f) => f): boolean {
-  if (error instanceof ValidationFailed) {
-    const detail = [
-      ...error.problems.map((p) => ({ loc: locOf(mapField(p.field)), msg: p.message, type: TYPE_OF[p.kind] })),
-      ...error.general.map((g) => ({ loc: ['body'], msg: g.message, type: 'value_error' })),
-    ];
-    sendVaultValidation(reply, detail);
-    return true;
+export function renderVaultFailure(failure: Failure): Rendered {
+  switch (failure.type) {
+    case 'unreadableBody':
+      if (failure.status !== 400) return message(failure.status, failure.message);
+      return unprocessable([{ loc: ['body'], msg: failure.message, type: failure.problem === 'malformed' ? 'value_error.jsondecode' : 'value_error' }]);
+    case 'schema':
+      return unprocessable(detailsFromAjv(failure.errors, failure.part));
+    case 'invalid':
+      return unprocessable([
+        ...failure.problems.map((p) => ({ loc: locOf(p.field), msg: p.message, type: TYPE_OF[p.kind] })),
+        ...failure.general.map((g) => ({ loc: ['body'], msg: g.message, type: 'value_error' })),
+      ]);
+    case 'notFound':
+      return message(404, `${failure.what[0]!.toUpperCase()}${failure.what.slice(1)} not found`);
+    case 'noRoute':
+      return message(404, 'Not Found');
+    case 'unauthenticated':
+      return { status: 401, body: { detail: 'Not authenticated' }, headers: { 'www-authenticate': 'Bearer' } };
+    case 'notPermitted':
+      return message(403, 'Not permitted for this API key');
+    case 'unavailable':
+      return message(503, failure.message);
+    case 'client':
+      return message(failure.status, failure.message);
+    case 'protocol':
+      return message(400, failure.message);
+    case 'internal':
+      return message(500, 'Internal Server Error');
   }
-  if (error instanceof NotFound) {
-    void reply.code(404).send({ detail: `${error.what[0]!.toUpperCase()}${error.what.slice(1)} not found` });
-    return true;
-  }
-  if (error instanceof NotPermitted) {
-    void reply.code(403).send({ detail: 'Not permitted for this API key' });
-    return true;
-  }
-  if (error instanceof DependencyUnavailable) {
-    void reply.code(503).send({ detail: error.message });
-    return true;
-  }
-  return false;
 }

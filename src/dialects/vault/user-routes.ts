@@ -2,14 +2,16 @@
  * Vault user API under /tenants/{tenant_id}/users: list (filters, paging, sorting), get by id
  * or username, create, replace, delete, batch create and batch delete.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { ValidationFailed, problem } from '../../core/errors.js';
 import type { Tenant } from '../../core/tenants/settings.js';
 import type { User, UserSortField } from '../../core/users/user.js';
 import type { UserInput, UserService } from '../../core/users/user-service.js';
 import { compile } from '../../http/ajv.js';
 import { tenantOf } from './context.js';
-import { sendVaultError, sendVaultValidation, validationDetails } from './errors.js';
+import { emptyResponse } from '../../http/operation.js';
+import { VaultBatchResult, VaultUser, VaultUserPage, vaultOperation } from './responses.js';
 import {
   type VaultUserInput,
   type VaultUserListQuery,
@@ -20,7 +22,10 @@ import {
 
 // Each batch item is validated on its own so one bad user fails alone, not the batch; the route
 // schema checks only the envelope. (Module scope: Ajv caches compiled schemas by identity.)
-const batchShape = { body: { type: 'object', required: ['users'], properties: { users: { type: 'array', maxItems: 10000, items: { type: 'object' } } } } };
+const BatchCreateSchema = Type.Object(
+  { users: Type.Array(Type.Object({}, { additionalProperties: true, description: 'A user as for POST …/users' }), { maxItems: 10000 }) },
+  { $id: 'VaultBatchCreateUsers' },
+);
 
 /** A batch of 10,000 users is several MiB of JSON: batch routes accept up to 32 MiB. */
 const BATCH_BODY_LIMIT = 32 * 1024 * 1024;
@@ -42,13 +47,7 @@ export function toVaultUser(user: User, tenant: Tenant): Record<string, unknown>
 }
 
 /** Core field names → this dialect's. */
-function vaultField(field: string): string {
-  return { externalId: 'external_id', user_id: 'user_id', encryption_scheme: 'encryption_scheme' }[field] ?? field;
-}
-
-function fail(reply: FastifyReply, error: unknown, prefix = ''): void {
-  if (!sendVaultError(reply, error, (f) => prefix + vaultField(f))) throw error;
-}
+const errorFields = (field: string) => ({ externalId: 'external_id' })[field] ?? field;
 
 function toInput(body: VaultUserInput, tenant: Tenant): UserInput {
   if (body.tenant_id !== undefined && body.tenant_id.toLowerCase() !== tenant.slug && body.tenant_id.toLowerCase() !== tenant.id) {
@@ -73,13 +72,17 @@ function toInput(body: VaultUserInput, tenant: Tenant): UserInput {
   };
 }
 
+const TAG = 'Vault: Users';
+const UserIdParams = Type.Object({ tenant_id: Type.String({ description: "The tenant's slug or UUID" }), user_id: Type.String() });
+
+/** Paths are under the Vault scope's prefix, /tenants. */
 export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: UserService }): void {
   const { users } = deps;
   const validateBatchUser = compile<VaultUserInput>(VaultUserInputSchema);
+  const config = { errorFields };
 
-  app.get<{ Querystring: VaultUserListQuery }>('/tenants/:tenant_id/users', { schema: { querystring: VaultUserListQuerySchema }, attachValidation: true }, async (request, reply) => {
-    const details = validationDetails(request);
-    if (details) return sendVaultValidation(reply, details);
+  const listOp = { summary: 'List users: filter by username or email prefix, page and sort', tag: TAG, querystring: VaultUserListQuerySchema, responses: { 200: VaultUserPage }, errors: [422] };
+  app.get<{ Querystring: VaultUserListQuery }>('/:tenant_id/users', { config, schema: vaultOperation(listOp) }, async (request, reply) => {
     const tenant = tenantOf(request);
     const q = request.query;
     const page = await users.list(tenant, {
@@ -93,66 +96,68 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
     return reply.send({ data: page.users.map((u) => toVaultUser(u, tenant)), has_next: page.hasNext, total_count: page.totalCount });
   });
 
-  app.post('/tenants/:tenant_id/users', { schema: { body: VaultUserInputSchema }, attachValidation: true }, async (request, reply) => {
-    const details = validationDetails(request);
-    if (details) return sendVaultValidation(reply, details);
+  const createOp = {
+    summary: "Create a user, with a password (checked against the tenant's rules) or an imported hash",
+    tag: TAG,
+    body: VaultUserInputSchema,
+    responses: { 201: Type.Object(VaultUser.properties, { additionalProperties: true, description: 'Created' }) },
+    errors: [422],
+  };
+  app.post('/:tenant_id/users', { config, schema: vaultOperation(createOp) }, async (request, reply) => {
     const tenant = tenantOf(request);
-    try {
-      const user = await users.create(tenant, toInput(request.body as VaultUserInput, tenant));
-      return reply.code(201).send(toVaultUser(user, tenant));
-    } catch (error) {
-      return fail(reply, error);
-    }
+    const user = await users.create(tenant, toInput(request.body as VaultUserInput, tenant));
+    return reply.code(201).send(toVaultUser(user, tenant));
   });
 
-  app.get<{ Params: { user_id: string } }>('/tenants/:tenant_id/users/:user_id', async (request, reply) => {
-    const tenant = tenantOf(request);
-    try {
+  app.get<{ Params: { user_id: string } }>(
+    '/:tenant_id/users/:user_id',
+    { config, schema: vaultOperation({ summary: 'Retrieve a user by id', tag: TAG, params: UserIdParams, responses: { 200: VaultUser } }) },
+    async (request, reply) => {
+      const tenant = tenantOf(request);
       return reply.send(toVaultUser(await users.get(tenant, request.params.user_id), tenant));
-    } catch (error) {
-      return fail(reply, error);
-    }
+    },
+  );
+
+  const byUsernameOp = {
+    summary: 'Retrieve a user by username',
+    tag: TAG,
+    params: Type.Object({ tenant_id: Type.String(), username: Type.String({ maxLength: 128 }) }),
+    responses: { 200: VaultUser },
+    errors: [422],
+  };
+  app.get<{ Params: { username: string } }>('/:tenant_id/users/by-username/:username', { config, schema: vaultOperation(byUsernameOp) }, async (request, reply) => {
+    const tenant = tenantOf(request);
+    return reply.send(toVaultUser(await users.getByUsername(tenant, request.params.username), tenant));
   });
 
-  app.get<{ Params: { username: string } }>('/tenants/:tenant_id/users/by-username/:username', async (request, reply) => {
+  const replaceOp = { summary: 'Replace a user (the password changes only when one is given)', tag: TAG, params: UserIdParams, body: VaultUserInputSchema, responses: { 200: VaultUser }, errors: [422] };
+  app.put<{ Params: { user_id: string } }>('/:tenant_id/users/:user_id', { config, schema: vaultOperation(replaceOp) }, async (request, reply) => {
     const tenant = tenantOf(request);
-    if (request.params.username.length > 128) return sendVaultValidation(reply, [{ loc: ['path', 'username'], msg: 'ensure this value has at most 128 characters', type: 'value_error.any_str.max_length' }]);
-    try {
-      return reply.send(toVaultUser(await users.getByUsername(tenant, request.params.username), tenant));
-    } catch (error) {
-      return fail(reply, error);
+    const body = request.body as VaultUserInput;
+    if (body.user_id !== undefined && body.user_id !== request.params.user_id) {
+      throw new ValidationFailed([problem('user_id', 'invalid', 'The user_id in the body must match the path.')]);
     }
+    const user = await users.replace(tenant, request.params.user_id, toInput(body, tenant));
+    return reply.send(toVaultUser(user, tenant));
   });
 
-  app.put<{ Params: { user_id: string } }>('/tenants/:tenant_id/users/:user_id', { schema: { body: VaultUserInputSchema }, attachValidation: true }, async (request, reply) => {
-    const details = validationDetails(request);
-    if (details) return sendVaultValidation(reply, details);
-    const tenant = tenantOf(request);
-    try {
-      const body = request.body as VaultUserInput;
-      if (body.user_id !== undefined && body.user_id !== request.params.user_id) {
-        throw new ValidationFailed([problem('user_id', 'invalid', 'The user_id in the body must match the path.')]);
-      }
-      const user = await users.replace(tenant, request.params.user_id, toInput(body, tenant));
-      return reply.send(toVaultUser(user, tenant));
-    } catch (error) {
-      return fail(reply, error);
-    }
-  });
-
-  app.delete<{ Params: { user_id: string } }>('/tenants/:tenant_id/users/:user_id', async (request, reply) => {
-    const tenant = tenantOf(request);
-    try {
-      await users.delete(tenant, request.params.user_id);
+  app.delete<{ Params: { user_id: string } }>(
+    '/:tenant_id/users/:user_id',
+    { config, schema: vaultOperation({ summary: 'Delete a user', tag: TAG, params: UserIdParams, responses: { 204: emptyResponse('Deleted') } }) },
+    async (request, reply) => {
+      await users.delete(tenantOf(request), request.params.user_id);
       return reply.code(204).send();
-    } catch (error) {
-      return fail(reply, error);
-    }
-  });
+    },
+  );
 
-  app.post('/tenants/:tenant_id/users/batch', { schema: batchShape, attachValidation: true, bodyLimit: BATCH_BODY_LIMIT }, async (request, reply) => {
-    const details = validationDetails(request);
-    if (details) return sendVaultValidation(reply, details);
+  const batchOp = {
+    summary: 'Create up to 10,000 users in one transaction; a refused user fails alone',
+    tag: TAG,
+    body: BatchCreateSchema,
+    responses: { 201: VaultBatchResult },
+    errors: [422],
+  };
+  app.post('/:tenant_id/users/batch', { config, schema: vaultOperation(batchOp), bodyLimit: BATCH_BODY_LIMIT }, async (request, reply) => {
     const tenant = tenantOf(request);
     const items = (request.body as { users: unknown[] }).users;
     const inputs: UserInput[] = [];
@@ -166,6 +171,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
       try {
         inputs.push(toInput(item, tenant));
       } catch (error) {
+        // A refused item is reported in the result, not as the request's error.
         if (!(error instanceof ValidationFailed)) throw error;
         failed.push(name);
       }
@@ -178,9 +184,8 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
     });
   });
 
-  app.post('/tenants/:tenant_id/users/batch-delete', { schema: { body: VaultBatchDeleteSchema }, attachValidation: true, bodyLimit: BATCH_BODY_LIMIT }, async (request, reply) => {
-    const details = validationDetails(request);
-    if (details) return sendVaultValidation(reply, details);
+  const batchDeleteOp = { summary: 'Delete users by id', tag: TAG, body: VaultBatchDeleteSchema, responses: { 201: emptyResponse('Deleted (the body is JSON null)') }, errors: [422] };
+  app.post('/:tenant_id/users/batch-delete', { config, schema: vaultOperation(batchDeleteOp), bodyLimit: BATCH_BODY_LIMIT }, async (request, reply) => {
     await users.deleteMany(tenantOf(request), (request.body as { users_ids: string[] }).users_ids);
     return reply.code(201).send(null);
   });

@@ -1,0 +1,76 @@
+/**
+ * Vault response bodies as TypeBox schemas, for the OpenAPI document, and `vaultOperation`,
+ * which gives a Vault route its summary, tag and responses (errors in the FastAPI shape).
+ */
+import { Type } from 'typebox';
+import { type Operation, operationSchema } from '../../http/operation.js';
+
+const Detail = Type.Object({
+  loc: Type.Array(Type.Union([Type.String(), Type.Integer()]), { description: 'body, query, path or header, then the field path' }),
+  msg: Type.String(),
+  type: Type.String(),
+});
+const ValidationError = Type.Object({ detail: Type.Array(Detail) }, { description: 'The request was refused: one entry per field at fault' });
+const message = (description: string) => Type.Object({ detail: Type.String() }, { description });
+
+const ERROR_BODIES: Record<number, object> = {
+  401: message('No API key, or a wrong one'),
+  403: message('The API key may not do this, or not for this tenant'),
+  404: message('The tenant, or the object, does not exist'),
+  413: message('The body is larger than the limit'),
+  415: message('The body is not application/json'),
+  422: ValidationError,
+  500: message('The server failed'),
+  503: message('A service the call needs is unavailable'),
+};
+
+/** Every Vault route authenticates and resolves `{tenant_id}`: 401, 403 and 404 always apply. */
+export function vaultOperation(op: Omit<Operation, 'errors'> & { errors?: number[] }) {
+  return operationSchema({ ...op, errors: [401, 403, 404, ...(op.errors ?? [])] }, (status) => ERROR_BODIES[status] ?? message(`Error ${status}`));
+}
+
+const DateTime = Type.String({ format: 'date-time' });
+const OrNull = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const VaultUser = Type.Object(
+  {
+    user_id: Type.String(),
+    username: OrNull(Type.String()),
+    email: OrNull(Type.String()),
+    tenant_id: Type.String({ description: "The tenant's slug" }),
+    is_disabled: Type.Boolean(),
+    is_verified: Type.Boolean(),
+    created_at: DateTime,
+    updated_at: DateTime,
+    locale: OrNull(Type.String()),
+    roles: Type.Array(Type.String()),
+    external_id: OrNull(Type.String()),
+  },
+  { additionalProperties: true, description: 'The user' },
+);
+
+const page = <T extends object>(item: T, description: string) =>
+  Type.Object({ data: Type.Array(item as never), has_next: Type.Boolean(), total_count: Type.Integer() }, { description });
+
+export const VaultUserPage = page(VaultUser, 'A page of users');
+
+export const VaultBatchResult = Type.Object(
+  {
+    success_created_count: Type.Integer(),
+    fail_create_usernames: Type.Array(Type.String()),
+    duplicate_usernames: Type.Array(Type.String()),
+  },
+  { description: 'Created: how many, and which usernames were refused or already taken' },
+);
+
+const BlockedIp = Type.Object({ ip: Type.String(), tenant_id: Type.String(), blocked_at: DateTime, block_time_seconds: Type.Integer() });
+const BlockedUser = Type.Object({
+  user_id: Type.String(),
+  username: OrNull(Type.String()),
+  email: OrNull(Type.String()),
+  tenant_id: Type.String(),
+  blocked_at: DateTime,
+  block_time_seconds: Type.Integer(),
+});
+export const BlockedIpPage = page(BlockedIp, 'A page of blocked IP addresses');
+export const BlockedUserPage = page(BlockedUser, 'A page of blocked users');

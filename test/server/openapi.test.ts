@@ -1,0 +1,173 @@
+/**
+ * The OpenAPI document tells the truth: it passes a maintained validator, every operation has a
+ * summary, a tag and the statuses it really answers, the operations marked `security: []`
+ * are exactly the ones that answer without a key, real responses match their documented
+ * schemas, and the browsable reference at /api/docs loads from the server alone.
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { validate } from '@readme/openapi-parser';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { backends } from '../support/backends.js';
+import { type TestServer, startTestServer } from '../support/server.js';
+
+type Doc = { openapi: string; tags: Array<{ name: string }>; paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
+
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+
+/** Validates a live response body against the schema the document gives for that status. */
+function responseValidator(doc: Doc) {
+  const ajv = new Ajv2020({ strict: false, validateSchema: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ ...doc, $id: 'openapi.json' });
+  return (method: string, path: string, status: number, body: unknown): string | undefined => {
+    const response = doc.paths[path]?.[method]?.responses?.[status];
+    assert.ok(response, `${method.toUpperCase()} ${path} documents ${status}`);
+    const pointer = ['paths', path, method, 'responses', String(status), 'content', 'application/json', 'schema'].map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+    const check = ajv.compile({ $ref: `openapi.json#/${pointer}` });
+    return check(body) ? undefined : ajv.errorsText(check.errors);
+  };
+}
+
+function operations(doc: Doc): Array<{ method: string; path: string; op: any }> {
+  return Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ method, path, op })));
+}
+
+/** Walks `$ref`s to the schema they name. */
+function deref(doc: Doc, schema: any): any {
+  while (schema?.$ref) schema = doc.components.schemas[String(schema.$ref).split('/').pop()!];
+  return schema;
+}
+
+for (const backend of backends()) {
+  describe(`the OpenAPI document on ${backend.name}`, () => {
+    let t: TestServer;
+    let doc: Doc;
+    before(async () => {
+      t = await startTestServer(backend);
+      const response = await t.fetch('/api/openapi.json', { headers: { authorization: '' } });
+      assert.equal(response.status, 200, 'served without an API key');
+      doc = response.body;
+    });
+    after(async () => {
+      await t?.stop();
+    });
+
+    test('passes the validator, as OpenAPI 3.1 (the same document as 3.0.3 would not)', async () => {
+      assert.equal(doc.openapi, '3.1.0');
+      const result = await validate(structuredClone(doc) as never);
+      assert.equal(result.valid, true, JSON.stringify((result as { errors?: unknown }).errors)?.slice(0, 2000));
+      const as30 = await validate({ ...structuredClone(doc), openapi: '3.0.3' } as never);
+      assert.equal(as30.valid, false, 'numeric exclusiveMinimum is JSON Schema 2020-12, not OpenAPI 3.0');
+    });
+
+    test('every operation has a summary and one declared tag', () => {
+      const tags = new Set(doc.tags.map((tag) => tag.name));
+      const all = operations(doc);
+      assert.ok(all.length >= 45, `${all.length} operations`);
+      for (const { method, path, op } of all) {
+        assert.ok(typeof op.summary === 'string' && op.summary.length > 10, `${method} ${path} has a summary`);
+        assert.equal(op.tags?.length, 1, `${method} ${path} has one tag`);
+        assert.ok(tags.has(op.tags[0]), `${method} ${path}: tag ${op.tags[0]} is declared`);
+      }
+    });
+
+    test('statuses are the ones each operation answers', () => {
+      const statuses = (method: string, path: string) => Object.keys(doc.paths[path]![method]!.responses).sort();
+      assert.deepEqual(statuses('post', '/tenants/{tenant_id}/users'), ['201', '401', '403', '404', '413', '415', '422']);
+      assert.deepEqual(statuses('delete', '/tenants/{tenant_id}/users/{user_id}'), ['204', '401', '403', '404']);
+      assert.deepEqual(statuses('post', '/api/tenant'), ['200', '400', '401', '413', '415']);
+      assert.deepEqual(statuses('delete', '/api/tenant/{tenantId}'), ['200', '202', '401', '404']);
+      assert.deepEqual(statuses('post', '/api/login'), ['200', '203', '212', '400', '401', '404', '409', '413', '415', '429']);
+      assert.ok(statuses('post', '/api/user/forgot-password').includes('503'), 'mail can fail');
+      assert.ok(statuses('put', '/api/user/verify-email').includes('503'), 'mail can fail');
+      // FusionAuth's 401 and 404 have no body; the Vault's have {detail}.
+      assert.equal(doc.paths['/api/tenant/{tenantId}']!.get.responses['404'].content, undefined);
+      assert.ok(doc.paths['/tenants/{tenant_id}/users/{user_id}']!.get.responses['404'].content['application/json']);
+      const vault422 = deref(doc, doc.paths['/tenants/{tenant_id}/users']!.post.responses['422'].content['application/json'].schema);
+      assert.deepEqual(Object.keys(vault422.properties), ['detail']);
+    });
+
+    test('the ranges that validate are the ones documented', () => {
+      const requestBody = deref(doc, doc.paths['/api/tenant']!.post.requestBody.content['application/json'].schema);
+      assert.equal(requestBody.properties.tenant.$ref, '#/components/schemas/FusionAuthTenant', 'shared schemas are named');
+      const tenant = deref(doc, requestBody.properties.tenant);
+      const grant = tenant.properties.externalIdentifierConfiguration.properties.authorizationGrantIdTimeToLiveInSeconds;
+      assert.deepEqual(grant, { type: 'integer', exclusiveMinimum: 0, maximum: 600 });
+      const limit = doc.paths['/tenants/{tenant_id}/users']!.get.parameters.find((p: any) => p.name === 'limit');
+      assert.deepEqual([limit.in, limit.schema.exclusiveMinimum, limit.schema.maximum], ['query', 0, 500]);
+    });
+
+    test('security: [] marks exactly the operations that answer without an API key', async () => {
+      const anonymous = operations(doc)
+        .filter(({ op }) => Array.isArray(op.security) && op.security.length === 0)
+        .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
+        .sort();
+      assert.deepEqual(anonymous, [
+        'GET /api/docs',
+        'GET /api/openapi.json',
+        'GET /api/status',
+        'GET /api/tenant/password-validation-rules/{tenantId}',
+        'POST /api/user/change-password/{changePasswordId}',
+        'POST /api/user/verify-email',
+        'POST /api/user/verify-email/{verificationId}',
+      ]);
+      for (const { method, path, op } of operations(doc)) {
+        const url = path.replace('{tenant_id}', 'default').replace(/\{[^}]+\}/g, () => crypto.randomUUID());
+        const withBody = ['post', 'put', 'patch'].includes(method);
+        const response = await t.fetch(url, { method: method.toUpperCase(), headers: { authorization: '' }, ...(withBody ? { body: {} } : {}) });
+        const open = Array.isArray(op.security) && op.security.length === 0;
+        if (open) assert.notEqual(response.status, 401, `${method} ${path} answers without a key`);
+        else assert.equal(response.status, 401, `${method} ${path} needs a key`);
+      }
+    });
+
+    test('real responses match the documented schemas of their status', async () => {
+      const check = responseValidator(doc);
+      const created = await t.fetch('/api/tenant', { method: 'POST', body: { tenant: { name: `Documented ${crypto.randomUUID()}` } } });
+      assert.equal(created.status, 200);
+      assert.equal(check('post', '/api/tenant', 200, created.body), undefined);
+      assert.ok(Object.keys(created.body.tenant).length >= 20, 'the whole tenant is sent, not what a schema lists');
+      const list = await t.fetch('/api/tenant');
+      assert.equal(check('get', '/api/tenant', 200, list.body), undefined);
+      const refused = await t.fetch('/api/tenant', { method: 'POST', body: { tenant: { name: '' } } });
+      assert.equal(refused.status, 400);
+      assert.equal(check('post', '/api/tenant', 400, refused.body), undefined);
+      const key = await t.fetch('/api/key/generate', { method: 'POST', body: { key: { algorithm: 'ES256', name: 'documented' } } });
+      assert.equal(check('post', '/api/key/generate', 200, key.body), undefined);
+
+      const user = await t.fetch('/tenants/default/users', { method: 'POST', body: { username: 'doc.user', email: 'doc@example.com', password: 'a-documented-password-1' } });
+      assert.equal(user.status, 201);
+      assert.equal(check('post', '/tenants/{tenant_id}/users', 201, user.body), undefined);
+      assert.notEqual(check('post', '/tenants/{tenant_id}/users', 201, { ...user.body, is_disabled: 'no' }), undefined, 'the check can fail');
+      const users = await t.fetch('/tenants/default/users');
+      assert.equal(check('get', '/tenants/{tenant_id}/users', 200, users.body), undefined);
+      const invalid = await t.fetch('/tenants/default/users', { method: 'POST', body: {} });
+      assert.equal(check('post', '/tenants/{tenant_id}/users', 422, invalid.body), undefined);
+      const missing = await t.fetch(`/tenants/default/users/${crypto.randomUUID()}`);
+      assert.equal(check('get', '/tenants/{tenant_id}/users/{user_id}', 404, missing.body), undefined);
+    });
+
+    test('the API reference at /api/docs is HTML whose assets all load from this server', async () => {
+      const page = await fetch(`${t.url}/api/docs`);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+      const html = await page.text();
+      const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+      assert.ok(assets.some((a) => a.endsWith('swagger-ui-bundle.js')) && assets.some((a) => a.endsWith('.css')), html);
+      for (const asset of assets) {
+        assert.ok(!/^(https?:)?\/\//.test(asset), `${asset} is served locally, not from a CDN`);
+        const response = await fetch(new URL(asset, `${t.url}/api/docs`));
+        assert.equal(response.status, 200, asset);
+        assert.ok((await response.arrayBuffer()).byteLength > 0, asset);
+      }
+      // The page loads its document from beside it.
+      const initializer = await (await fetch(`${t.url}/api/docs/static/swagger-initializer.js`)).text();
+      assert.match(initializer, /json/);
+      const json = await fetch(`${t.url}/api/docs/json`);
+      assert.equal(((await json.json()) as Doc).openapi, '3.1.0');
+    });
+  });
+}
