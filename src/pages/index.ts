@@ -25,6 +25,10 @@ export interface PagesDeps {
 
 export async function registerPages(app: FastifyInstance, deps: PagesDeps): Promise<void> {
   await app.register(async (pages) => {
+    // Pages are for people, not API clients: they stay out of the OpenAPI document.
+    pages.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     // Pages read HTML forms only: JSON (the API's parser) or anything else is 415 here.
     pages.removeAllContentTypeParsers();
     await pages.register(formbody);
