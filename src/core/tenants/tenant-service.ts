@@ -12,6 +12,7 @@ import { keyStore } from '../../storage/keys.js';
 import { tenantStore } from '../../storage/tenants.js';
 import { type FieldProblem, NotFound, NotPermitted, ValidationFailed, problem } from '../errors.js';
 import type { KeyService } from '../keys/key-service.js';
+import { tenantKeyName } from '../keys/key-names.js';
 import type { KeyRow } from '../../storage/keys.js';
 import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
 import { isUuid } from '../../util/uuid.js';
@@ -259,12 +260,12 @@ export class TenantService {
     const rows: KeyRow[] = [];
     const suffix = tenantId.slice(0, 8);
     if (!settings.tokens.accessTokenKeyId) {
-      const row = await this.deps.keys.prepare({ name: `${name} access token signing key (${suffix})`, algorithm: 'ES256', tenantId });
+      const row = await this.deps.keys.prepare({ name: tenantKeyName(name, 'access token', suffix), algorithm: 'ES256', tenantId });
       settings.tokens.accessTokenKeyId = row.id;
       rows.push(row);
     }
     if (!settings.tokens.idTokenKeyId) {
-      const row = await this.deps.keys.prepare({ name: `${name} id token signing key (${suffix})`, algorithm: 'RS256', tenantId });
+      const row = await this.deps.keys.prepare({ name: tenantKeyName(name, 'id token', suffix), algorithm: 'RS256', tenantId });
       settings.tokens.idTokenKeyId = row.id;
       rows.push(row);
     }

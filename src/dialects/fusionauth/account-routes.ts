@@ -11,22 +11,28 @@ import type { TenantService } from '../../core/tenants/tenant-service.js';
 import { faErrors, sendFaError } from './errors.js';
 import { rejectInvalidBody } from './request.js';
 import { TENANT_REQUIRED, requestTenant } from './tenant-context.js';
+import { nullMeansAbsent } from '../../util/schema-nulls.js';
 
-const ForgotPasswordSchema = Type.Object({
+const ForgotPasswordSchema = nullMeansAbsent(Type.Object({
   loginId: Type.String({ minLength: 1, maxLength: 320 }),
   sendForgotPasswordEmail: Type.Optional(Type.Boolean()),
   applicationId: Type.Optional(Type.String({ format: 'uuid' })),
-});
-const ChangePasswordSchema = Type.Object({
+}));
+const ChangePasswordSchema = nullMeansAbsent(Type.Object({
   password: Type.String({ minLength: 1, maxLength: 4096 }),
   currentPassword: Type.Optional(Type.String({ maxLength: 4096 })),
-});
-const ChangeOwnPasswordSchema = Type.Object({
+}));
+const ChangeOwnPasswordSchema = nullMeansAbsent(Type.Object({
   loginId: Type.String({ minLength: 1, maxLength: 320 }),
   currentPassword: Type.String({ minLength: 1, maxLength: 4096 }),
   password: Type.String({ minLength: 1, maxLength: 4096 }),
-});
-const VerifyEmailSchema = Type.Object({ verificationId: Type.String({ minLength: 1, maxLength: 512 }) });
+}));
+const VerifyEmailSchema = nullMeansAbsent(Type.Object({ verificationId: Type.String({ minLength: 1, maxLength: 512 }) }));
+/** One-time ids in paths, and the address to verify: text PostgreSQL can hold, of bounded length. */
+const OneTimeId = Type.String({ minLength: 1, maxLength: 512, pattern: '^[^\\u0000]*$' });
+const ChangePasswordParams = Type.Object({ changePasswordId: OneTimeId });
+const VerifyEmailParams = Type.Object({ verificationId: OneTimeId });
+const ResendVerificationQuery = Type.Object({ email: Type.Optional(Type.String({ maxLength: 320, pattern: '^[^\\u0000]*$' })) });
 
 function fail(reply: FastifyReply, error: unknown): void {
   if (!sendFaError(reply, error)) throw error;
@@ -66,8 +72,9 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     }
   });
 
-  app.put<{ Querystring: { email?: string } }>('/api/user/verify-email', async (request, reply) => {
+  app.put<{ Querystring: { email?: string } }>('/api/user/verify-email', { schema: { querystring: ResendVerificationQuery }, attachValidation: true }, async (request, reply) => {
     try {
+      rejectInvalidBody(request);
       const email = request.query.email;
       if (!email) throw new ValidationFailed([{ field: 'email', kind: 'blank', message: 'The email to send the verification to is required.' }]);
       const tenant = await requestTenant(request, deps.tenants);
@@ -83,7 +90,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
 export function registerAnonymousAccountRoutes(app: FastifyInstance, deps: AccountRouteDeps): void {
   app.post<{ Params: { changePasswordId: string } }>(
     '/api/user/change-password/:changePasswordId',
-    { schema: { body: ChangePasswordSchema }, attachValidation: true },
+    { schema: { body: ChangePasswordSchema, params: ChangePasswordParams }, attachValidation: true },
     async (request, reply) => {
       try {
         rejectInvalidBody(request);
@@ -112,5 +119,12 @@ export function registerAnonymousAccountRoutes(app: FastifyInstance, deps: Accou
     }
     return verify((request.body as { verificationId: string }).verificationId, reply);
   });
-  app.post<{ Params: { verificationId: string } }>('/api/user/verify-email/:verificationId', async (request, reply) => verify(request.params.verificationId, reply));
+  app.post<{ Params: { verificationId: string } }>('/api/user/verify-email/:verificationId', { schema: { params: VerifyEmailParams }, attachValidation: true }, async (request, reply) => {
+    try {
+      rejectInvalidBody(request);
+    } catch (error) {
+      return fail(reply, error);
+    }
+    return verify(request.params.verificationId, reply);
+  });
 }

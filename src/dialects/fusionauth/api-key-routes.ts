@@ -9,10 +9,11 @@ import { NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
 import { principal } from './auth.js';
 import { sendFaError } from './errors.js';
 import { isUuid, objectBody } from './request.js';
+import { nullMeansAbsent } from '../../util/schema-nulls.js';
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
-const ApiKeyRequestSchema = Type.Object(
+const ApiKeyRequestSchema = nullMeansAbsent(Type.Object(
   {
     apiKey: Type.Optional(
       Type.Object({
@@ -28,7 +29,7 @@ const ApiKeyRequestSchema = Type.Object(
     ),
   },
   { $id: 'FusionAuthApiKeyRequest' },
-);
+));
 
 type ApiKeyBody = {
   apiKey?: {

@@ -11,9 +11,10 @@ import { NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
 import { principal } from './auth.js';
 import { sendFaError } from './errors.js';
 import { isUuid, objectBody } from './request.js';
+import { nullMeansAbsent } from '../../util/schema-nulls.js';
 
 
-const EmailTemplateRequestSchema = Type.Object({
+const EmailTemplateRequestSchema = nullMeansAbsent(Type.Object({
   emailTemplate: Type.Object({
     name: Type.String({ minLength: 1, maxLength: 191 }),
     defaultSubject: Type.String({ minLength: 1, maxLength: 998 }),
@@ -22,7 +23,7 @@ const EmailTemplateRequestSchema = Type.Object({
     fromEmail: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
     defaultFromName: Type.Optional(Type.String({ maxLength: 255 })),
   }),
-});
+}));
 
 function fail(reply: FastifyReply, error: unknown): void {
   if (!sendFaError(reply, error, (f) => (f.startsWith('emailTemplate') ? f : `emailTemplate.${f}`))) throw error;

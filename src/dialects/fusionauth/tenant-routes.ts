@@ -147,7 +147,8 @@ export function registerTenantRoutes(app: FastifyInstance, deps: { tenants: Tena
     }
   });
 
-  app.delete<{ Params: { tenantId: string }; Querystring: { async?: string } }>('/api/tenant/:tenantId', async (request, reply) => {
+  const deleteQuery = Type.Object({ async: Type.Optional(Type.Enum(['true', 'false'])) });
+  app.delete<{ Params: { tenantId: string }; Querystring: { async?: string } }>('/api/tenant/:tenantId', { schema: { querystring: deleteQuery } }, async (request, reply) => {
     const id = request.params.tenantId.toLowerCase();
     if (!isUuid(id) || hiddenByHeader(request, id)) return reply.code(404).send();
     const bodyAsync = isPlainObject(request.body) && (request.body as { async?: unknown }).async === true;

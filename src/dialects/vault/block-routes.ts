@@ -6,11 +6,14 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { BlockService } from '../../core/login/blocks.js';
+import { isoInstant } from '../../util/instant.js';
 import { tenantOf } from './context.js';
 import { sendVaultError, sendVaultValidation, validationDetails } from './errors.js';
+import { MAX_OFFSET, VaultBlockedIpParams, VaultTenantParams, VaultUserParams } from './user-schema.js';
 
 const PageQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 0 })),
+  // page × page_size is an SQL offset: no page starts past MAX_OFFSET.
+  page: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET / 500 })),
   page_size: Type.Optional(Type.Integer({ exclusiveMinimum: 0, maximum: 500 })),
   sort_direction: Type.Optional(Type.Integer({ enum: [-1, 1] })),
 });
@@ -24,7 +27,7 @@ function pageOf(query: PageQuery) {
 const seconds = (block: { blockedAt: number; blockedUntil: number }) => Math.max(0, Math.round((block.blockedUntil - block.blockedAt) / 1000));
 
 export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: BlockService }): void {
-  const opts = { schema: { querystring: PageQuery }, attachValidation: true };
+  const opts = { schema: { params: VaultTenantParams, querystring: PageQuery }, attachValidation: true };
 
   app.get<{ Querystring: PageQuery }>('/tenants/:tenant_id/blocked-ips', opts, async (request, reply) => {
     const details = validationDetails(request);
@@ -33,7 +36,7 @@ export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: B
     const page = pageOf(request.query);
     const { blocks, total } = await deps.blocks.blockedIps(tenant, page);
     return reply.send({
-      data: blocks.map((b) => ({ ip: b.subject, tenant_id: tenant.slug, blocked_at: new Date(b.blockedAt).toISOString(), block_time_seconds: seconds(b) })),
+      data: blocks.map((b) => ({ ip: b.subject, tenant_id: tenant.slug, blocked_at: isoInstant(b.blockedAt), block_time_seconds: seconds(b) })),
       has_next: page.offset + blocks.length < total,
       total_count: total,
     });
@@ -51,7 +54,7 @@ export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: B
         username: b.user?.username ?? null,
         email: b.user?.email ?? null,
         tenant_id: tenant.slug,
-        blocked_at: new Date(b.blockedAt).toISOString(),
+        blocked_at: isoInstant(b.blockedAt),
         block_time_seconds: seconds(b),
       })),
       has_next: page.offset + blocks.length < total,
@@ -59,7 +62,9 @@ export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: B
     });
   });
 
-  app.delete<{ Params: { ip: string } }>('/tenants/:tenant_id/blocked-ips/:ip', async (request, reply) => {
+  app.delete<{ Params: { ip: string } }>('/tenants/:tenant_id/blocked-ips/:ip', { schema: { params: VaultBlockedIpParams }, attachValidation: true }, async (request, reply) => {
+    const details = validationDetails(request);
+    if (details) return sendVaultValidation(reply, details);
     try {
       await deps.blocks.unblock(tenantOf(request), 'ip', request.params.ip);
       return reply.code(204).send();
@@ -68,7 +73,9 @@ export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: B
     }
   });
 
-  app.delete<{ Params: { user_id: string } }>('/tenants/:tenant_id/blocked-users/:user_id', async (request, reply) => {
+  app.delete<{ Params: { user_id: string } }>('/tenants/:tenant_id/blocked-users/:user_id', { schema: { params: VaultUserParams }, attachValidation: true }, async (request, reply) => {
+    const details = validationDetails(request);
+    if (details) return sendVaultValidation(reply, details);
     try {
       await deps.blocks.unblock(tenantOf(request), 'user', request.params.user_id);
       return reply.code(204).send();

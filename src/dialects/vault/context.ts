@@ -11,6 +11,8 @@ import type { Tenant } from '../../core/tenants/settings.js';
 import type { TenantService } from '../../core/tenants/tenant-service.js';
 import { NotFound } from '../../core/errors.js';
 import { presentedKey } from '../../http/api-key-auth.js';
+import { isValidSlug } from '../../core/tenants/slug.js';
+import { isUuid } from '../../util/uuid.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,9 +33,12 @@ export function vaultAuthenticate(deps: { apiKeys: ApiKeyService; tenants: Tenan
     request.vault = { apiKey };
     const tenantRef = (request.params as { tenant_id?: string } | undefined)?.tenant_id;
     if (tenantRef === undefined) return;
+    // Only a slug or a UUID can name a tenant: anything else (NUL, over-long text) is not looked up.
+    const ref = tenantRef.toLowerCase();
+    if (!isValidSlug(ref) && !isUuid(ref)) return reply.code(404).send({ detail: 'Tenant not found' });
     let tenant: Tenant;
     try {
-      tenant = await deps.tenants.getBySlugOrId(tenantRef.toLowerCase());
+      tenant = await deps.tenants.getBySlugOrId(ref);
     } catch (error) {
       if (error instanceof NotFound) return reply.code(404).send({ detail: 'Tenant not found' });
       throw error;

@@ -60,7 +60,7 @@ export function detailsFromAjv(errors: ErrorObject[], where: string): VaultError
 export function validationDetails(request: FastifyRequest): VaultErrorDetail[] | undefined {
   const error = request.validationError as (Error & { validation?: ErrorObject[]; validationContext?: string }) | undefined;
   if (!error) return undefined;
-  return detailsFromAjv(error.validation ?? [], error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body'));
+  return detailsFromAjv(error.validation ?? [], error.validationContext === 'querystring' ? 'query' : error.validationContext === 'params' ? 'path' : (error.validationContext ?? 'body'));
 }
 
 export function sendVaultValidation(reply: FastifyReply, detail: VaultErrorDetail[]): void {

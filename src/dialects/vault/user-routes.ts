@@ -8,19 +8,23 @@ import type { Tenant } from '../../core/tenants/settings.js';
 import type { User, UserSortField } from '../../core/users/user.js';
 import type { UserInput, UserService } from '../../core/users/user-service.js';
 import { compile } from '../../http/ajv.js';
+import { isoInstant } from '../../util/instant.js';
 import { tenantOf } from './context.js';
 import { sendVaultError, sendVaultValidation, validationDetails } from './errors.js';
 import {
   type VaultUserInput,
   type VaultUserListQuery,
   VaultBatchDeleteSchema,
+  VaultTenantParams,
+  VaultUserParams,
+  VaultUsernameParams,
   VaultUserInputSchema,
   VaultUserListQuerySchema,
 } from './user-schema.js';
 
 // Each batch item is validated on its own so one bad user fails alone, not the batch; the route
 // schema checks only the envelope. (Module scope: Ajv caches compiled schemas by identity.)
-const batchShape = { body: { type: 'object', required: ['users'], properties: { users: { type: 'array', maxItems: 10000, items: { type: 'object' } } } } };
+const batchShape = { params: VaultTenantParams, body: { type: 'object', required: ['users'], properties: { users: { type: 'array', maxItems: 10000, items: { type: 'object' } } } } };
 
 /** A batch of 10,000 users is several MiB of JSON: batch routes accept up to 32 MiB. */
 const BATCH_BODY_LIMIT = 32 * 1024 * 1024;
@@ -33,8 +37,8 @@ export function toVaultUser(user: User, tenant: Tenant): Record<string, unknown>
     tenant_id: tenant.slug,
     is_disabled: user.disabled,
     is_verified: user.verified,
-    created_at: new Date(user.createdAt).toISOString(),
-    updated_at: new Date(user.updatedAt).toISOString(),
+    created_at: isoInstant(user.createdAt),
+    updated_at: isoInstant(user.updatedAt),
     locale: user.locale,
     roles: user.roles,
     external_id: user.externalId,
@@ -77,7 +81,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
   const { users } = deps;
   const validateBatchUser = compile<VaultUserInput>(VaultUserInputSchema);
 
-  app.get<{ Querystring: VaultUserListQuery }>('/tenants/:tenant_id/users', { schema: { querystring: VaultUserListQuerySchema }, attachValidation: true }, async (request, reply) => {
+  app.get<{ Querystring: VaultUserListQuery }>('/tenants/:tenant_id/users', { schema: { params: VaultTenantParams, querystring: VaultUserListQuerySchema }, attachValidation: true }, async (request, reply) => {
     const details = validationDetails(request);
     if (details) return sendVaultValidation(reply, details);
     const tenant = tenantOf(request);
@@ -93,7 +97,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
     return reply.send({ data: page.users.map((u) => toVaultUser(u, tenant)), has_next: page.hasNext, total_count: page.totalCount });
   });
 
-  app.post('/tenants/:tenant_id/users', { schema: { body: VaultUserInputSchema }, attachValidation: true }, async (request, reply) => {
+  app.post('/tenants/:tenant_id/users', { schema: { params: VaultTenantParams, body: VaultUserInputSchema }, attachValidation: true }, async (request, reply) => {
     const details = validationDetails(request);
     if (details) return sendVaultValidation(reply, details);
     const tenant = tenantOf(request);
@@ -105,7 +109,9 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
     }
   });
 
-  app.get<{ Params: { user_id: string } }>('/tenants/:tenant_id/users/:user_id', async (request, reply) => {
+  app.get<{ Params: { user_id: string } }>('/tenants/:tenant_id/users/:user_id', { schema: { params: VaultUserParams }, attachValidation: true }, async (request, reply) => {
+    const details = validationDetails(request);
+    if (details) return sendVaultValidation(reply, details);
     const tenant = tenantOf(request);
     try {
       return reply.send(toVaultUser(await users.get(tenant, request.params.user_id), tenant));
@@ -114,7 +120,9 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
     }
   });
 
-  app.get<{ Params: { username: string } }>('/tenants/:tenant_id/users/by-username/:username', async (request, reply) => {
+  app.get<{ Params: { username: string } }>('/tenants/:tenant_id/users/by-username/:username', { schema: { params: VaultUsernameParams }, attachValidation: true }, async (request, reply) => {
+    const details = validationDetails(request);
+    if (details) return sendVaultValidation(reply, details);
     const tenant = tenantOf(request);
     if (request.params.username.length > 128) return sendVaultValidation(reply, [{ loc: ['path', 'username'], msg: 'ensure this value has at most 128 characters', type: 'value_error.any_str.max_length' }]);
     try {
@@ -124,7 +132,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
     }
   });
 
-  app.put<{ Params: { user_id: string } }>('/tenants/:tenant_id/users/:user_id', { schema: { body: VaultUserInputSchema }, attachValidation: true }, async (request, reply) => {
+  app.put<{ Params: { user_id: string } }>('/tenants/:tenant_id/users/:user_id', { schema: { params: VaultUserParams, body: VaultUserInputSchema }, attachValidation: true }, async (request, reply) => {
     const details = validationDetails(request);
     if (details) return sendVaultValidation(reply, details);
     const tenant = tenantOf(request);
@@ -140,7 +148,9 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
     }
   });
 
-  app.delete<{ Params: { user_id: string } }>('/tenants/:tenant_id/users/:user_id', async (request, reply) => {
+  app.delete<{ Params: { user_id: string } }>('/tenants/:tenant_id/users/:user_id', { schema: { params: VaultUserParams }, attachValidation: true }, async (request, reply) => {
+    const details = validationDetails(request);
+    if (details) return sendVaultValidation(reply, details);
     const tenant = tenantOf(request);
     try {
       await users.delete(tenant, request.params.user_id);
@@ -178,7 +188,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
     });
   });
 
-  app.post('/tenants/:tenant_id/users/batch-delete', { schema: { body: VaultBatchDeleteSchema }, attachValidation: true, bodyLimit: BATCH_BODY_LIMIT }, async (request, reply) => {
+  app.post('/tenants/:tenant_id/users/batch-delete', { schema: { params: VaultTenantParams, body: VaultBatchDeleteSchema }, attachValidation: true, bodyLimit: BATCH_BODY_LIMIT }, async (request, reply) => {
     const details = validationDetails(request);
     if (details) return sendVaultValidation(reply, details);
     await users.deleteMany(tenantOf(request), (request.body as { users_ids: string[] }).users_ids);
