@@ -145,6 +145,24 @@ for (const backend of backends()) {
         assert.ok(res.body.fieldErrors['tenant.failedAuthenticationConfiguration.actionDuration'], res.text);
       });
 
+      test('a lockout of 99,000 years locks out and is listed with its date (no overflow)', async () => {
+        const res = await t.fetch('/api/tenant', {
+          method: 'POST',
+          body: { tenant: { name: fresh('Long lock'), failedAuthenticationConfiguration: { actionDuration: 99_000, actionDurationUnit: 'YEARS', tooManyAttempts: 1 } } },
+        });
+        assert.equal(res.status, 200, res.text);
+        const id = res.body.tenant.id;
+        const user = await t.fetch(`/tenants/${id}/users`, { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}` }, body: { username: 'locked.out', email: 'locked@example.com', password: 'the-right-password' } });
+        assert.equal(user.status, 201, user.text);
+        const login = (password: string) => t.fetch('/api/login', { method: 'POST', headers: { 'x-fusionauth-tenantid': id }, body: { loginId: 'locked.out', password } });
+        assert.equal((await login('wrong-password')).status, 404);
+        assert.equal((await login('the-right-password')).status, 409, 'locked out');
+        const blocked = await t.fetch(`/tenants/${id}/blocked-users`, { headers: { authorization: `Bearer ${t.apiKey}` } });
+        assert.equal(blocked.status, 200, blocked.text);
+        assert.equal(blocked.body.data.length, 1);
+        assert.ok(Date.parse(blocked.body.data[0].blocked_at) > 0, blocked.text);
+      });
+
       test('instants given as read-only members are held to what a Date holds', async () => {
         const res = await t.fetch('/api/tenant', { method: 'POST', body: { tenant: { name: fresh('Instant'), insertInstant: 1e300 } } });
         assert.equal(res.status, 400, res.text);

@@ -8,11 +8,12 @@ import { type FieldProblem, problem } from '../errors.js';
 import type { SecureGenerator, TenantSettings } from './settings.js';
 
 /**
- * The longest duration any setting may have: 1,000 years. Durations become instants
+ * The longest duration any setting may have: 100,000 years. Durations become instants
  * (`now + seconds × 1000`, stored as 64-bit epoch milliseconds and shown as dates), and an
- * instant must stay within what a JavaScript Date holds (±8.64e15 ms).
+ * instant must stay within what a JavaScript Date holds (8.64e15 ms, about 273,790 years after
+ * 1970). FusionAuth's own integer limits (2³¹ − 1 seconds or minutes) stay well inside.
  */
-export const MAX_DURATION_SECONDS = 1000 * 366 * 86400;
+export const MAX_DURATION_SECONDS = 100_000 * 366 * 86400;
 
 /** Seed 003: randomBytes 16–128; the alphabetic and digit generators 4–12. */
 export function generatorLengthBounds(type: SecureGenerator['type']): [number, number] {
@@ -33,7 +34,7 @@ function positive(path: string, value: number, out: FieldProblem[]): void {
 /** A positive duration in seconds (or `unit` seconds each) no longer than MAX_DURATION_SECONDS. */
 function duration(path: string, value: number, out: FieldProblem[], unit = 1): void {
   if (!(value > 0)) out.push(problem(path, 'invalid', 'The value must be greater than 0.'));
-  else if (!(value * unit <= MAX_DURATION_SECONDS)) out.push(problem(path, 'invalid', 'The duration may be at most 1,000 years.'));
+  else if (!(value * unit <= MAX_DURATION_SECONDS)) out.push(problem(path, 'invalid', 'The duration may be at most 100,000 years.'));
 }
 
 export function checkTenantSettings(s: TenantSettings): FieldProblem[] {
