@@ -29,7 +29,7 @@ import { type Route, routesOf } from '../support/fuzz/routes.js';
 const PARSER_REFUSALS_IN_DIALECT_SHAPE = false;
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed7e55) >>> 0;
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1200);
 
 /** Refusals that are meant to write: a failed login counts toward the lockout. */
 const WRITES_WHEN_REFUSED: Record<string, number[]> = {
@@ -41,6 +41,20 @@ const UNPARSEABLE: readonly string[] = [
   '', '{', '{"a":', '[1,]', '{"a":1,}', 'nul', "{'a':1}", '{"a":NaN}', '{"a":"\\u0000"}', '{"a":"x\\u0000y"}', `${'['.repeat(70)}${']'.repeat(70)}`,
   `{"a":${'{"b":'.repeat(80)}1${'}'.repeat(80)}}`, '"\\ud800"', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}',
 ];
+
+/**
+ * A write that succeeded must leave what it wrote usable. After a tenant is created or changed,
+ * a login of an unknown user (a verification against a dummy hash of the tenant's scheme and
+ * factor) must still answer 404: settings the code cannot use (a bcrypt cost of 40) would
+ * answer 500 from then on, on requests that are themselves valid.
+ */
+async function probeTenant(t: TestServer, c: FuzzCase, answer: Answer): Promise<string | undefined> {
+  if (answer.status !== 200 || !['POST', 'PUT', 'PATCH'].includes(c.route.method) || !c.route.path.startsWith('/api/tenant')) return undefined;
+  const id = (answer.body as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  if (!id) return undefined;
+  const login = await t.fetch('/api/login', { method: 'POST', headers: { 'x-fusionauth-tenantid': id }, body: { loginId: 'nobody-at-all@example.com', password: 'not-the-password' } });
+  return login.status === 404 ? undefined : `after it, an unknown-user login on tenant ${id} answered ${login.status} ${login.text.slice(0, 200)}`;
+}
 
 interface FuzzCase {
   route: Route;
@@ -149,6 +163,7 @@ for (const backend of backends()) {
             const changed = differences(before, await fingerprint.take());
             if (changed.length) why = `refused with ${answer.status} but the database changed: ${changed.join('; ')}`;
           }
+          if (!why) why = await probeTenant(t, c, answer);
           if (why) failures.push(`#${n} ${why}\n    sent: ${describeCase(c)}\n    got:  ${answer.status} ${answer.text.slice(0, 300)}`);
           return true;
         }),
