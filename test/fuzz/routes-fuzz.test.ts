@@ -34,7 +34,6 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 1200);
 /** Refusals that are meant to write: a failed login counts toward the lockout. */
 const WRITES_WHEN_REFUSED: Record<string, number[]> = {
   'POST /api/login': [404, 409, 429],
-  'POST /api/user/change-password': [404, 409, 429],
 };
 
 const UNPARSEABLE: readonly string[] = [
@@ -127,7 +126,13 @@ for (const backend of backends()) {
         : jsonBody.map((b) => ({ body: b as Json, parserRefusal: false }));
       const headers = route.dialect === 'vault'
         ? fc.constant({ authorization: `Bearer ${t.apiKey}` })
-        : fc.boolean().map((narrow) => ({ authorization: t.apiKey, ...(narrow ? { 'x-fusionauth-tenantid': known.defaultTenantId![0]! } : {}) }));
+        : fc
+            .oneof(
+              { weight: 3, arbitrary: fc.constant(undefined) },
+              { weight: 3, arbitrary: fc.constant(known.defaultTenantId![0]!) },
+              { weight: 1, arbitrary: fc.oneof(fc.uuid(), fc.constantFrom('not-a-uuid', 'x'.repeat(200), '')) },
+            )
+            .map((narrow) => ({ authorization: t.apiKey, ...(narrow !== undefined ? { 'x-fusionauth-tenantid': narrow } : {}) }));
       return fc.tuple(fc.tuple(...segments), queryPairs(route.query), body, headers).map(([params, query, b, h]) => {
         let path = route.path;
         for (const [name, value] of params) path = path.replace(`{${name}}`, encodeText(value));
