@@ -3,8 +3,17 @@
  * core paths; dialects translate them to their own names. Bounds that only one specification
  * states (FusionAuth's 600 s authorization-code limit, PlusAuth's ranges) live in that dialect.
  */
+import { PASSWORD_SCHEMES } from '../../crypto/passwords/index.js';
 import { type FieldProblem, problem } from '../errors.js';
 import type { SecureGenerator, TenantSettings } from './settings.js';
+
+/**
+ * The longest duration any setting may have: 100,000 years. Durations become instants
+ * (`now + seconds × 1000`, stored as 64-bit epoch milliseconds and shown as dates), and an
+ * instant must stay within what a JavaScript Date holds (8.64e15 ms, about 273,790 years after
+ * 1970). FusionAuth's own integer limits (2³¹ − 1 seconds or minutes) stay well inside.
+ */
+export const MAX_DURATION_SECONDS = 100_000 * 366 * 86400;
 
 /** Seed 003: randomBytes 16–128; the alphabetic and digit generators 4–12. */
 export function generatorLengthBounds(type: SecureGenerator['type']): [number, number] {
@@ -22,29 +31,39 @@ function positive(path: string, value: number, out: FieldProblem[]): void {
   if (!(value > 0)) out.push(problem(path, 'invalid', 'The value must be greater than 0.'));
 }
 
+/** A positive duration in seconds (or `unit` seconds each) no longer than MAX_DURATION_SECONDS. */
+function duration(path: string, value: number, out: FieldProblem[], unit = 1): void {
+  if (!(value > 0)) out.push(problem(path, 'invalid', 'The value must be greater than 0.'));
+  else if (!(value * unit <= MAX_DURATION_SECONDS)) out.push(problem(path, 'invalid', 'The duration may be at most 100,000 years.'));
+}
+
 export function checkTenantSettings(s: TenantSettings): FieldProblem[] {
   const out: FieldProblem[] = [];
   const ids = s.oneTimeIds;
   for (const name of ['changePassword', 'emailVerification', 'passwordlessLogin', 'registrationVerification', 'setupPassword'] as const) {
     checkGenerator(`oneTimeIds.${name}.generator`, ids[name].generator, out);
-    positive(`oneTimeIds.${name}.ttlSeconds`, ids[name].ttlSeconds, out);
+    duration(`oneTimeIds.${name}.ttlSeconds`, ids[name].ttlSeconds, out);
   }
   checkGenerator('oneTimeIds.deviceUserCodeGenerator', ids.deviceUserCodeGenerator, out);
   for (const name of ['externalAuthenticationTtlSeconds', 'oneTimePasswordTtlSeconds', 'twoFactorTtlSeconds', 'twoFactorTrustTtlSeconds', 'samlv2AuthNRequestTtlSeconds'] as const) {
-    positive(`oneTimeIds.${name}`, ids[name], out);
+    duration(`oneTimeIds.${name}`, ids[name], out);
   }
   const t = s.tokens;
   for (const name of ['accessTokenTtlSeconds', 'idTokenTtlSeconds', 'refreshTokenTtlSeconds', 'authorizationCodeTtlSeconds', 'deviceCodeTtlSeconds', 'sessionTtlSeconds'] as const) {
-    positive(`tokens.${name}`, t[name], out);
+    duration(`tokens.${name}`, t[name], out);
   }
 
   const lock = s.userLockout;
   positive('userLockout.maxAttempts', lock.maxAttempts, out);
-  positive('userLockout.windowSeconds', lock.windowSeconds, out);
-  positive('userLockout.initialBlockSeconds', lock.initialBlockSeconds, out);
+  duration('userLockout.windowSeconds', lock.windowSeconds, out);
+  duration('userLockout.initialBlockSeconds', lock.initialBlockSeconds, out);
   if (lock.maxBlockSeconds < lock.initialBlockSeconds) {
     out.push(problem('userLockout.maxBlockSeconds', 'invalid', 'The longest block cannot be shorter than the first block.'));
-  }
+  } else duration('userLockout.maxBlockSeconds', lock.maxBlockSeconds, out);
+  const ip = s.ipBruteForce;
+  duration('ipBruteForce.windowSeconds', ip.windowSeconds, out);
+  duration('ipBruteForce.initialBlockSeconds', ip.initialBlockSeconds, out);
+  duration('ipBruteForce.maxBlockSeconds', ip.maxBlockSeconds, out);
 
   const pw = s.passwordPolicy;
   if (pw.minLength < 1) out.push(problem('passwordPolicy.minLength', 'invalid', 'The minimum length must be at least 1.'));
@@ -55,12 +74,23 @@ export function checkTenantSettings(s: TenantSettings): FieldProblem[] {
     out.push(problem('passwordPolicy.maxLength', 'invalid', 'The required character counts do not fit in the maximum length.'));
   }
   if (pw.history.enabled) positive('passwordPolicy.history.count', pw.history.count, out);
-  if (pw.maximumAge.enabled) positive('passwordPolicy.maximumAge.days', pw.maximumAge.days, out);
-  if (pw.minimumAge.enabled) positive('passwordPolicy.minimumAge.seconds', pw.minimumAge.seconds, out);
+  if (pw.maximumAge.enabled) duration('passwordPolicy.maximumAge.days', pw.maximumAge.days, out, 86400);
+  if (pw.minimumAge.enabled) duration('passwordPolicy.minimumAge.seconds', pw.minimumAge.seconds, out);
   if (pw.breachDetection.onLogin === 'NotifyUser' && !pw.breachDetection.notifyUserEmailTemplateId) {
     out.push(problem('passwordPolicy.breachDetection.notifyUserEmailTemplateId', 'blank', 'An email template is required to notify users of a breached password.'));
   }
-  positive('passwordHashing.factor', s.passwordHashing.factor, out);
+  // The factor must suit the scheme: a bcrypt cost outside 4–31 fails every hash and every
+  // unknown-user login (its dummy hash) on the tenant.
+  const hashing = s.passwordHashing;
+  const hasher = PASSWORD_SCHEMES[hashing.scheme];
+  if (!hasher?.hash) {
+    out.push(problem('passwordHashing.scheme', 'invalid', 'This scheme is accepted for imported hashes only.'));
+  } else {
+    const [min, max] = hasher.factorRange;
+    if (!(Number.isInteger(hashing.factor) && hashing.factor >= min && hashing.factor <= max)) {
+      out.push(problem('passwordHashing.factor', 'invalid', `The factor for ${hashing.scheme} must be between ${min} and ${max}.`));
+    }
+  }
 
   const email = s.email;
   if (!email.host.trim()) out.push(problem('email.host', 'blank', 'The SMTP host is required.'));
@@ -72,14 +102,14 @@ export function checkTenantSettings(s: TenantSettings): FieldProblem[] {
   const family = s.family;
   positive('family.maximumChildAge', family.maximumChildAge, out);
   positive('family.minimumOwnerAge', family.minimumOwnerAge, out);
-  if (family.deleteOrphanedAccounts) positive('family.deleteOrphanedAccountsDays', family.deleteOrphanedAccountsDays, out);
+  if (family.deleteOrphanedAccounts) duration('family.deleteOrphanedAccountsDays', family.deleteOrphanedAccountsDays, out, 86400);
 
   const unverified = s.userDeletion.unverified;
   if (unverified.enabled) {
     if (unverified.numberOfDaysToRetain === null) {
       out.push(problem('userDeletion.unverified.numberOfDaysToRetain', 'blank', 'The number of days to retain unverified users is required when their deletion is enabled.'));
     } else {
-      positive('userDeletion.unverified.numberOfDaysToRetain', unverified.numberOfDaysToRetain, out);
+      duration('userDeletion.unverified.numberOfDaysToRetain', unverified.numberOfDaysToRetain, out, 86400);
     }
   }
 

@@ -9,6 +9,7 @@ import { Conflict, type FieldProblem, NotFound, NotPermitted, ValidationFailed, 
 import type { ChangeBus } from '../events/change-bus.js';
 import { isTenantChange } from '../events/change-events.js';
 import type { KeyService } from '../keys/key-service.js';
+import { tenantKeyName } from '../keys/key-names.js';
 import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
 import { isUuid } from '../../util/uuid.js';
 import { checkTenantSettings } from './rules.js';
@@ -259,12 +260,12 @@ export class TenantService {
     const rows: KeyRecord[] = [];
     const suffix = tenantId.slice(0, 8);
     if (!settings.tokens.accessTokenKeyId) {
-      const row = await this.deps.keys.prepare({ name: `${name} access token signing key (${suffix})`, algorithm: 'ES256', tenantId });
+      const row = await this.deps.keys.prepare({ name: tenantKeyName(name, 'access token', suffix), algorithm: 'ES256', tenantId });
       settings.tokens.accessTokenKeyId = row.id;
       rows.push(row);
     }
     if (!settings.tokens.idTokenKeyId) {
-      const row = await this.deps.keys.prepare({ name: `${name} id token signing key (${suffix})`, algorithm: 'RS256', tenantId });
+      const row = await this.deps.keys.prepare({ name: tenantKeyName(name, 'id token', suffix), algorithm: 'RS256', tenantId });
       settings.tokens.idTokenKeyId = row.id;
       rows.push(row);
     }

@@ -9,22 +9,27 @@ import type { AccountFlows } from '../../core/account/account-flows.js';
 import type { TenantService } from '../../core/tenants/tenant-service.js';
 import { Done, DoneObject, faOperation } from './responses.js';
 import { requestTenant } from './tenant-context.js';
+import { nullMeansAbsent } from '../../util/schema-nulls.js';
 
-const ForgotPasswordSchema = Type.Object({
+const ForgotPasswordSchema = nullMeansAbsent(Type.Object({
   loginId: Type.String({ minLength: 1, maxLength: 320 }),
   sendForgotPasswordEmail: Type.Optional(Type.Boolean()),
   applicationId: Type.Optional(Type.String({ format: 'uuid' })),
-});
-const ChangePasswordSchema = Type.Object({
+}));
+const ChangePasswordSchema = nullMeansAbsent(Type.Object({
   password: Type.String({ minLength: 1, maxLength: 4096 }),
   currentPassword: Type.Optional(Type.String({ maxLength: 4096 })),
-});
-const ChangeOwnPasswordSchema = Type.Object({
+}));
+const ChangeOwnPasswordSchema = nullMeansAbsent(Type.Object({
   loginId: Type.String({ minLength: 1, maxLength: 320 }),
   currentPassword: Type.String({ minLength: 1, maxLength: 4096 }),
   password: Type.String({ minLength: 1, maxLength: 4096 }),
-});
-const VerifyEmailSchema = Type.Object({ verificationId: Type.String({ minLength: 1, maxLength: 512 }) });
+}));
+const VerifyEmailSchema = nullMeansAbsent(Type.Object({ verificationId: Type.String({ minLength: 1, maxLength: 512 }) }));
+/** One-time ids in paths, and the address to verify: text PostgreSQL can hold, of bounded length. */
+const OneTimeId = Type.String({ minLength: 1, maxLength: 512, pattern: '^[^\\u0000]*$' });
+const ChangePasswordParams = Type.Object({ changePasswordId: OneTimeId });
+const VerifyEmailParams = Type.Object({ verificationId: OneTimeId });
 
 export interface AccountRouteDeps {
   tenants: TenantService;
@@ -69,7 +74,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     summary: 'Send the email verification message again',
     description: NeedsTenant,
     tag: TAG,
-    querystring: Type.Object({ email: Type.String({ minLength: 1, maxLength: 320, description: 'The address to verify' }) }),
+    querystring: Type.Object({ email: Type.String({ minLength: 1, maxLength: 320, pattern: '^[^\\u0000]*$', description: 'The address to verify' }) }),
     responses: { 200: Type.Object({ verificationId: Type.String() }, { additionalProperties: true, description: 'The new verification id' }) },
     errors: [400, 401, 404, 503],
   };
@@ -84,7 +89,7 @@ export function registerAnonymousAccountRoutes(app: FastifyInstance, deps: Accou
   const changeOp = {
     summary: 'Change a password with a change-password id (no API key: the id is the credential; it works once)',
     tag: TAG,
-    params: Type.Object({ changePasswordId: Type.String() }),
+    params: ChangePasswordParams,
     body: ChangePasswordSchema,
     responses: { 200: DoneObject },
     errors: [400, 404],
@@ -102,7 +107,7 @@ export function registerAnonymousAccountRoutes(app: FastifyInstance, deps: Accou
   });
   app.post<{ Params: { verificationId: string } }>(
     '/user/verify-email/:verificationId',
-    { schema: faOperation({ ...verifyOp, summary: 'Verify an email address, the id in the path (no API key)', params: Type.Object({ verificationId: Type.String({ minLength: 1, maxLength: 512 }) }) }) },
+    { schema: faOperation({ ...verifyOp, summary: 'Verify an email address, the id in the path (no API key)', params: VerifyEmailParams }) },
     async (request, reply) => {
       await deps.account.verifyEmail(request.params.verificationId);
       return reply.code(200).send();

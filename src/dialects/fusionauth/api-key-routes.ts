@@ -9,10 +9,11 @@ import { NotFound, NotPermitted, ValidationFailed, problem } from '../../core/er
 import { principal } from './auth.js';
 import { isUuid } from './request.js';
 import { Done, FaApiKeyResponse, FaApiKeysResponse, faOperation } from './responses.js';
+import { nullMeansAbsent } from '../../util/schema-nulls.js';
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
-const ApiKeyRequestSchema = Type.Object(
+const ApiKeyRequestSchema = nullMeansAbsent(Type.Object(
   {
     apiKey: Type.Optional(
       Type.Object({
@@ -28,7 +29,7 @@ const ApiKeyRequestSchema = Type.Object(
     ),
   },
   { $id: 'FusionAuthApiKeyRequest' },
-);
+));
 
 type ApiKeyBody = {
   apiKey?: {

@@ -11,9 +11,10 @@ import { NotFound, NotPermitted, ValidationFailed, problem } from '../../core/er
 import { principal } from './auth.js';
 import { isUuid } from './request.js';
 import { Done, FaEmailTemplateResponse, FaEmailTemplatesResponse, faOperation } from './responses.js';
+import { nullMeansAbsent } from '../../util/schema-nulls.js';
 
 
-const EmailTemplateRequestSchema = Type.Object({
+const EmailTemplateRequestSchema = nullMeansAbsent(Type.Object({
   emailTemplate: Type.Object({
     name: Type.String({ minLength: 1, maxLength: 191 }),
     defaultSubject: Type.String({ minLength: 1, maxLength: 998 }),
@@ -22,7 +23,7 @@ const EmailTemplateRequestSchema = Type.Object({
     fromEmail: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
     defaultFromName: Type.Optional(Type.String({ maxLength: 255 })),
   }),
-});
+}));
 
 const errorFields = (f: string) => (f.startsWith('emailTemplate') ? f : `emailTemplate.${f}`);
 

@@ -10,9 +10,10 @@ import type { KeyService, SigningKey } from '../../core/keys/key-service.js';
 import { principal } from './auth.js';
 import { isUuid } from './request.js';
 import { Done, FaKeyResponse, FaKeysResponse, faOperation } from './responses.js';
+import { nullMeansAbsent } from '../../util/schema-nulls.js';
 
 
-const KeyRequestSchema = Type.Object(
+const KeyRequestSchema = nullMeansAbsent(Type.Object(
   {
     key: Type.Object({
       algorithm: Type.Enum([...KEY_ALGORITHMS, 'EdDSA']),
@@ -23,7 +24,7 @@ const KeyRequestSchema = Type.Object(
     }),
   },
   { $id: 'FusionAuthKeyRequest' },
-);
+));
 
 function toFaKey(key: SigningKey): Record<string, unknown> {
   const out: Record<string, unknown> = {

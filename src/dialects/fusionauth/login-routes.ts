@@ -14,14 +14,15 @@ import type { AccountFlows } from '../../core/account/account-flows.js';
 import { emptyResponse } from '../../http/operation.js';
 import { FaUser, faOperation } from './responses.js';
 import { toFaUser } from './user-json.js';
+import { nullMeansAbsent } from '../../util/schema-nulls.js';
 
-const LoginRequestSchema = Type.Object({
+const LoginRequestSchema = nullMeansAbsent(Type.Object({
   loginId: Type.String({ minLength: 1, maxLength: 320 }),
   password: Type.String({ minLength: 1, maxLength: 4096 }),
   applicationId: Type.Optional(Type.String({ format: 'uuid' })),
   ipAddress: Type.Optional(Type.String({ maxLength: 64 })),
   noJWT: Type.Optional(Type.Boolean()),
-});
+}));
 
 interface LoginBody {
   loginId: string;

@@ -146,7 +146,7 @@ export function registerTenantRoutes(app: FastifyInstance, deps: { tenants: Tena
     summary: 'Delete a tenant and all it owns (async=true: 202, deleted in the background)',
     tag: TAG,
     params: TenantIdParams,
-    querystring: Type.Object({ async: Type.Optional(Type.String({ description: '`true`: answer 202 and delete in the background' })) }),
+    querystring: Type.Object({ async: Type.Optional(Type.Enum(['true', 'false'], { description: '`true`: answer 202 and delete in the background' })) }),
     responses: { 200: Done, 202: emptyResponse('Accepted: the tenant shows state PendingDelete until it is gone (empty body)') },
     errors: [401, 404],
   };

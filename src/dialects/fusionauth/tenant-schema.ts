@@ -2,16 +2,32 @@
  * FusionAuth's tenant object (seed 003) as one TypeBox schema: it validates requests, types the
  * mapping code and feeds the OpenAPI document. Every field is optional here because left-out
  * fields take their documented defaults; `name` is required by the routes that create/replace.
- * Ranges are FusionAuth's own ("must be greater than 0", authorization code ≤ 600 s).
+ * Ranges are FusionAuth's own ("must be greater than 0", authorization code ≤ 600 s), or what
+ * the columns and a JavaScript Date hold. As in FusionAuth, `null` for an optional field means
+ * "not given" (nullMeansAbsent).
  */
 import { Type, type Static } from 'typebox';
 import { DURATION_UNITS, EVENT_TYPES, GENERATOR_TYPES, TRANSACTION_TYPES } from '../../core/tenants/settings.js';
+import { PASSWORD_SCHEMES } from '../../crypto/passwords/index.js';
+import { nullMeansAbsent } from '../../util/schema-nulls.js';
 
 const Uuid = Type.String({ format: 'uuid' });
 const PositiveInt = Type.Integer({ exclusiveMinimum: 0, maximum: 2147483647 });
 const PositiveLong = Type.Integer({ exclusiveMinimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 const Text = (maxLength = 1024) => Type.String({ maxLength });
 const Enum = <T extends readonly string[]>(values: T) => Type.Enum([...values] as unknown as T[number][]);
+/** Epoch milliseconds a Date can hold (read-only instants: accepted and ignored). */
+const Instant = Type.Integer({ minimum: -8.64e15, maximum: 8.64e15 });
+
+const NEW_PASSWORD_SCHEMES = ['salted-pbkdf2-hmac-sha256', 'bcrypt', 'argon2id'] as const;
+/** A factor given together with its scheme is held to that scheme's range (bcrypt: cost 4–31). */
+const factorForScheme = NEW_PASSWORD_SCHEMES.map((scheme) => {
+  const [minimum, maximum] = PASSWORD_SCHEMES[scheme].factorRange;
+  return {
+    if: { required: ['encryptionScheme', 'encryptionSchemeFactor'], properties: { encryptionScheme: { const: scheme } } },
+    then: { properties: { encryptionSchemeFactor: { minimum, maximum } } },
+  };
+});
 
 const Generator = Type.Object({
   length: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
@@ -23,7 +39,7 @@ const EventSetting = Type.Object({
   transactionType: Type.Optional(Enum(TRANSACTION_TYPES)),
 });
 
-export const FaTenantSchema = Type.Object(
+const RawTenantSchema = Type.Object(
   {
     id: Type.Optional(Uuid),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 191 })),
@@ -129,11 +145,14 @@ export const FaTenantSchema = Type.Object(
     maximumPasswordAge: Type.Optional(Type.Object({ days: Type.Optional(PositiveInt), enabled: Type.Optional(Type.Boolean()) })),
     minimumPasswordAge: Type.Optional(Type.Object({ seconds: Type.Optional(PositiveInt), enabled: Type.Optional(Type.Boolean()) })),
     passwordEncryptionConfiguration: Type.Optional(
-      Type.Object({
-        encryptionScheme: Type.Optional(Enum(['salted-pbkdf2-hmac-sha256', 'bcrypt', 'argon2id'] as const)),
-        encryptionSchemeFactor: Type.Optional(PositiveInt),
-        modifyEncryptionSchemeOnLogin: Type.Optional(Type.Boolean()),
-      }),
+      Type.Object(
+        {
+          encryptionScheme: Type.Optional(Enum(NEW_PASSWORD_SCHEMES)),
+          encryptionSchemeFactor: Type.Optional(PositiveInt),
+          modifyEncryptionSchemeOnLogin: Type.Optional(Type.Boolean()),
+        },
+        { allOf: factorForScheme },
+      ),
     ),
     passwordValidationRules: Type.Optional(
       Type.Object({
@@ -161,21 +180,23 @@ export const FaTenantSchema = Type.Object(
       }),
     ),
     // Read-only: accepted and ignored on input, set by the server on output.
-    insertInstant: Type.Optional(Type.Integer()),
-    lastUpdateInstant: Type.Optional(Type.Integer()),
+    insertInstant: Type.Optional(Instant),
+    lastUpdateInstant: Type.Optional(Instant),
     state: Type.Optional(Enum(['Active', 'PendingDelete'] as const)),
   },
   { $id: 'FusionAuthTenant' },
 );
-export type FaTenant = Static<typeof FaTenantSchema>;
+export type FaTenant = Static<typeof RawTenantSchema>;
+export const FaTenantSchema = nullMeansAbsent(RawTenantSchema);
 
-export const FaTenantRequestSchema = Type.Object(
+const RawTenantRequestSchema = Type.Object(
   {
-    tenant: Type.Optional(FaTenantSchema),
+    tenant: Type.Optional(RawTenantSchema),
     sourceTenantId: Type.Optional(Uuid),
     webhookIds: Type.Optional(Type.Array(Uuid)),
     eventInfo: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   { $id: 'FusionAuthTenantRequest' },
 );
-export type FaTenantRequest = Static<typeof FaTenantRequestSchema>;
+export type FaTenantRequest = Static<typeof RawTenantRequestSchema>;
+export const FaTenantRequestSchema = nullMeansAbsent(RawTenantRequestSchema);

@@ -6,12 +6,15 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { BlockService } from '../../core/login/blocks.js';
+import { isoInstant } from '../../util/instant.js';
 import { tenantOf } from './context.js';
 import { emptyResponse } from '../../http/operation.js';
 import { BlockedIpPage, BlockedUserPage, vaultOperation } from './responses.js';
+import { MAX_OFFSET, VaultBlockedIpParams, VaultTenantParams, VaultUserParams } from './user-schema.js';
 
 const PageQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 0 })),
+  // page × page_size is an SQL offset: no page starts past MAX_OFFSET.
+  page: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET / 500 })),
   page_size: Type.Optional(Type.Integer({ exclusiveMinimum: 0, maximum: 500 })),
   sort_direction: Type.Optional(Type.Integer({ enum: [-1, 1] })),
 });
@@ -28,14 +31,14 @@ const TAG = 'Vault: Blocked lists';
 
 /** Paths are under the Vault scope's prefix, /tenants. */
 export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: BlockService }): void {
-  const listOp = (summary: string, page: object) => vaultOperation({ summary, tag: TAG, querystring: PageQuery, responses: { 200: page }, errors: [422] });
+  const listOp = (summary: string, page: object) => vaultOperation({ summary, tag: TAG, params: VaultTenantParams, querystring: PageQuery, responses: { 200: page }, errors: [422] });
 
   app.get<{ Querystring: PageQuery }>('/:tenant_id/blocked-ips', { schema: listOp('List blocked IP addresses', BlockedIpPage) }, async (request, reply) => {
     const tenant = tenantOf(request);
     const page = pageOf(request.query);
     const { blocks, total } = await deps.blocks.blockedIps(tenant, page);
     return reply.send({
-      data: blocks.map((b) => ({ ip: b.subject, tenant_id: tenant.slug, blocked_at: new Date(b.blockedAt).toISOString(), block_time_seconds: seconds(b) })),
+      data: blocks.map((b) => ({ ip: b.subject, tenant_id: tenant.slug, blocked_at: isoInstant(b.blockedAt), block_time_seconds: seconds(b) })),
       has_next: page.offset + blocks.length < total,
       total_count: total,
     });
@@ -51,7 +54,7 @@ export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: B
         username: b.user?.username ?? null,
         email: b.user?.email ?? null,
         tenant_id: tenant.slug,
-        blocked_at: new Date(b.blockedAt).toISOString(),
+        blocked_at: isoInstant(b.blockedAt),
         block_time_seconds: seconds(b),
       })),
       has_next: page.offset + blocks.length < total,
@@ -60,12 +63,12 @@ export function registerVaultBlockRoutes(app: FastifyInstance, deps: { blocks: B
   });
 
   const lifted = { 204: emptyResponse('The block is lifted') };
-  app.delete<{ Params: { ip: string } }>('/:tenant_id/blocked-ips/:ip', { schema: vaultOperation({ summary: 'Lift the block on an IP address', tag: TAG, responses: lifted }) }, async (request, reply) => {
+  app.delete<{ Params: { ip: string } }>('/:tenant_id/blocked-ips/:ip', { schema: vaultOperation({ summary: 'Lift the block on an IP address', tag: TAG, params: VaultBlockedIpParams, responses: lifted, errors: [422] }) }, async (request, reply) => {
     await deps.blocks.unblock(tenantOf(request), 'ip', request.params.ip);
     return reply.code(204).send();
   });
 
-  app.delete<{ Params: { user_id: string } }>('/:tenant_id/blocked-users/:user_id', { schema: vaultOperation({ summary: 'Lift the block on a user', tag: TAG, responses: lifted }) }, async (request, reply) => {
+  app.delete<{ Params: { user_id: string } }>('/:tenant_id/blocked-users/:user_id', { schema: vaultOperation({ summary: 'Lift the block on a user', tag: TAG, params: VaultUserParams, responses: lifted, errors: [422] }) }, async (request, reply) => {
     await deps.blocks.unblock(tenantOf(request), 'user', request.params.user_id);
     return reply.code(204).send();
   });

@@ -12,6 +12,8 @@ import type { TenantService } from '../../core/tenants/tenant-service.js';
 import { NotFound, NotPermitted } from '../../core/errors.js';
 import { Unauthenticated } from '../../http/failure.js';
 import { presentedKey } from '../../http/api-key-auth.js';
+import { SLUG_PATTERN } from '../../core/tenants/slug.js';
+import { isUuid } from '../../util/uuid.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,7 +34,10 @@ export function vaultAuthenticate(deps: { apiKeys: ApiKeyService; tenants: Tenan
     request.vault = { apiKey };
     const tenantRef = (request.params as { tenant_id?: string } | undefined)?.tenant_id;
     if (tenantRef === undefined) return;
-    const tenant = await deps.tenants.getBySlugOrId(tenantRef.toLowerCase());
+    // Only a slug or a UUID can name a tenant: anything else (NUL, over-long text) is not looked up.
+    const ref = tenantRef.toLowerCase();
+    if (!SLUG_PATTERN.test(ref) && !isUuid(ref)) throw new NotFound('tenant');
+    const tenant = await deps.tenants.getBySlugOrId(ref);
     if (apiKey.tenantId && apiKey.tenantId !== tenant.id) throw new NotPermitted();
     if (tenant.state !== 'Active') throw new NotFound('tenant');
     request.vault.tenant = tenant;

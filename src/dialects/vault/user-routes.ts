@@ -9,6 +9,7 @@ import type { Tenant } from '../../core/tenants/settings.js';
 import type { User, UserSortField } from '../../core/users/user.js';
 import type { UserInput, UserService } from '../../core/users/user-service.js';
 import { compile } from '../../http/ajv.js';
+import { isoInstant } from '../../util/instant.js';
 import { tenantOf } from './context.js';
 import { emptyResponse } from '../../http/operation.js';
 import { VaultBatchResult, VaultUser, VaultUserPage, vaultOperation } from './responses.js';
@@ -16,6 +17,9 @@ import {
   type VaultUserInput,
   type VaultUserListQuery,
   VaultBatchDeleteSchema,
+  VaultTenantParams,
+  VaultUserParams,
+  VaultUsernameParams,
   VaultUserInputSchema,
   VaultUserListQuerySchema,
 } from './user-schema.js';
@@ -38,8 +42,8 @@ export function toVaultUser(user: User, tenant: Tenant): Record<string, unknown>
     tenant_id: tenant.slug,
     is_disabled: user.disabled,
     is_verified: user.verified,
-    created_at: new Date(user.createdAt).toISOString(),
-    updated_at: new Date(user.updatedAt).toISOString(),
+    created_at: isoInstant(user.createdAt),
+    updated_at: isoInstant(user.updatedAt),
     locale: user.locale,
     roles: user.roles,
     external_id: user.externalId,
@@ -73,7 +77,6 @@ function toInput(body: VaultUserInput, tenant: Tenant): UserInput {
 }
 
 const TAG = 'Vault: Users';
-const UserIdParams = Type.Object({ tenant_id: Type.String({ description: "The tenant's slug or UUID" }), user_id: Type.String() });
 
 /** Paths are under the Vault scope's prefix, /tenants. */
 export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: UserService }): void {
@@ -81,7 +84,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
   const validateBatchUser = compile<VaultUserInput>(VaultUserInputSchema);
   const config = { errorFields };
 
-  const listOp = { summary: 'List users: filter by username or email prefix, page and sort', tag: TAG, querystring: VaultUserListQuerySchema, responses: { 200: VaultUserPage }, errors: [422] };
+  const listOp = { summary: 'List users: filter by username or email prefix, page and sort', tag: TAG, params: VaultTenantParams, querystring: VaultUserListQuerySchema, responses: { 200: VaultUserPage }, errors: [422] };
   app.get<{ Querystring: VaultUserListQuery }>('/:tenant_id/users', { config, schema: vaultOperation(listOp) }, async (request, reply) => {
     const tenant = tenantOf(request);
     const q = request.query;
@@ -99,6 +102,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
   const createOp = {
     summary: "Create a user, with a password (checked against the tenant's rules) or an imported hash",
     tag: TAG,
+    params: VaultTenantParams,
     body: VaultUserInputSchema,
     responses: { 201: Type.Object(VaultUser.properties, { additionalProperties: true, description: 'Created' }) },
     errors: [422],
@@ -111,7 +115,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
 
   app.get<{ Params: { user_id: string } }>(
     '/:tenant_id/users/:user_id',
-    { config, schema: vaultOperation({ summary: 'Retrieve a user by id', tag: TAG, params: UserIdParams, responses: { 200: VaultUser } }) },
+    { config, schema: vaultOperation({ summary: 'Retrieve a user by id', tag: TAG, params: VaultUserParams, responses: { 200: VaultUser } }) },
     async (request, reply) => {
       const tenant = tenantOf(request);
       return reply.send(toVaultUser(await users.get(tenant, request.params.user_id), tenant));
@@ -121,7 +125,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
   const byUsernameOp = {
     summary: 'Retrieve a user by username',
     tag: TAG,
-    params: Type.Object({ tenant_id: Type.String(), username: Type.String({ maxLength: 128 }) }),
+    params: VaultUsernameParams,
     responses: { 200: VaultUser },
     errors: [422],
   };
@@ -130,7 +134,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
     return reply.send(toVaultUser(await users.getByUsername(tenant, request.params.username), tenant));
   });
 
-  const replaceOp = { summary: 'Replace a user (the password changes only when one is given)', tag: TAG, params: UserIdParams, body: VaultUserInputSchema, responses: { 200: VaultUser }, errors: [422] };
+  const replaceOp = { summary: 'Replace a user (the password changes only when one is given)', tag: TAG, params: VaultUserParams, body: VaultUserInputSchema, responses: { 200: VaultUser }, errors: [422] };
   app.put<{ Params: { user_id: string } }>('/:tenant_id/users/:user_id', { config, schema: vaultOperation(replaceOp) }, async (request, reply) => {
     const tenant = tenantOf(request);
     const body = request.body as VaultUserInput;
@@ -143,7 +147,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
 
   app.delete<{ Params: { user_id: string } }>(
     '/:tenant_id/users/:user_id',
-    { config, schema: vaultOperation({ summary: 'Delete a user', tag: TAG, params: UserIdParams, responses: { 204: emptyResponse('Deleted') } }) },
+    { config, schema: vaultOperation({ summary: 'Delete a user', tag: TAG, params: VaultUserParams, responses: { 204: emptyResponse('Deleted') } }) },
     async (request, reply) => {
       await users.delete(tenantOf(request), request.params.user_id);
       return reply.code(204).send();
@@ -153,6 +157,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
   const batchOp = {
     summary: 'Create up to 10,000 users in one transaction; a refused user fails alone',
     tag: TAG,
+    params: VaultTenantParams,
     body: BatchCreateSchema,
     responses: { 201: VaultBatchResult },
     errors: [422],
@@ -184,7 +189,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
     });
   });
 
-  const batchDeleteOp = { summary: 'Delete users by id', tag: TAG, body: VaultBatchDeleteSchema, responses: { 201: emptyResponse('Deleted (the body is JSON null)') }, errors: [422] };
+  const batchDeleteOp = { summary: 'Delete users by id', tag: TAG, params: VaultTenantParams, body: VaultBatchDeleteSchema, responses: { 201: emptyResponse('Deleted (the body is JSON null)') }, errors: [422] };
   app.post('/:tenant_id/users/batch-delete', { config, schema: vaultOperation(batchDeleteOp), bodyLimit: BATCH_BODY_LIMIT }, async (request, reply) => {
     await users.deleteMany(tenantOf(request), (request.body as { users_ids: string[] }).users_ids);
     return reply.code(201).send(null);
