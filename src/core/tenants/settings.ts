@@ -44,9 +44,8 @@ export type PasswordScheme =
   | 'salted-sha256'
   | 'salted-hmac-sha256'
   | 'salted-pbkdf2-hmac-sha512';
-/** Schemes a tenant may choose for NEW passwords; the others exist only for imported hashes. */
-export const NEW_PASSWORD_SCHEMES: readonly PasswordScheme[] = ['salted-pbkdf2-hmac-sha256', 'bcrypt', 'argon2id'];
-export const IMPORT_ONLY_SCHEMES: readonly PasswordScheme[] = ['salted-md5', 'salted-sha256', 'salted-hmac-sha256', 'salted-pbkdf2-hmac-sha512'];
+// Which schemes may hash new passwords and which only verify imported hashes is the hashers'
+// own property (crypto/passwords: NEW_PASSWORD_SCHEMES); the tenant rules hold a tenant to it.
 
 export interface TenantSettings {
   issuer: string;

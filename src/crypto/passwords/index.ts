@@ -21,6 +21,9 @@ export const PASSWORD_SCHEMES: Record<PasswordScheme, PasswordHasher> = {
   'salted-pbkdf2-hmac-sha512': pbkdf2Sha512,
 };
 
+/** The schemes a tenant may choose for new passwords: those that can hash, not only verify. */
+export const NEW_PASSWORD_SCHEMES = (Object.keys(PASSWORD_SCHEMES) as PasswordScheme[]).filter((scheme) => PASSWORD_SCHEMES[scheme].hash !== undefined);
+
 export function isKnownScheme(value: string): value is PasswordScheme {
   return Object.hasOwn(PASSWORD_SCHEMES, value);
 }

@@ -8,7 +8,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { DURATION_UNITS, EVENT_TYPES, GENERATOR_TYPES, TRANSACTION_TYPES } from '../../core/tenants/settings.js';
-import { PASSWORD_SCHEMES } from '../../crypto/passwords/index.js';
+import { NEW_PASSWORD_SCHEMES, PASSWORD_SCHEMES } from '../../crypto/passwords/index.js';
 import { nullMeansAbsent } from '../../util/schema-nulls.js';
 
 const Uuid = Type.String({ format: 'uuid' });
@@ -19,7 +19,6 @@ const Enum = <T extends readonly string[]>(values: T) => Type.Enum([...values] a
 /** Epoch milliseconds a Date can hold (read-only instants: accepted and ignored). */
 const Instant = Type.Integer({ minimum: -8.64e15, maximum: 8.64e15 });
 
-const NEW_PASSWORD_SCHEMES = ['salted-pbkdf2-hmac-sha256', 'bcrypt', 'argon2id'] as const;
 /** A factor given together with its scheme is held to that scheme's range (bcrypt: cost 4–31). */
 const factorForScheme = NEW_PASSWORD_SCHEMES.map((scheme) => {
   const [minimum, maximum] = PASSWORD_SCHEMES[scheme].factorRange;
