@@ -1,20 +1,11 @@
 /** The blocks the lockout mechanism has placed: listed and lifted per tenant. */
-import type { FailureKind, Storage } from '../../storage/contract.js';
+import type { BlockedEntry, FailureKind, Page, Storage } from '../../storage/contract.js';
 import { NotFound } from '../errors.js';
 import type { Tenant } from '../tenants/settings.js';
 import type { User } from '../users/user.js';
 
-export interface Block {
-  subject: string;
-  blockedAt: number;
-  blockedUntil: number;
-}
-
-export interface Page {
-  offset: number;
-  limit: number;
-  direction: 'asc' | 'desc';
-}
+export type Block = BlockedEntry;
+export type { Page };
 
 export class BlockService {
   constructor(private readonly deps: { storage: Storage; now: () => number }) {}
