@@ -151,7 +151,36 @@ export interface ChangeEventsTable {
   at: number;
 }
 
+export interface ClientsTable {
+  tenant_id: string;
+  client_id: string;
+  name: string;
+  /** JSON arrays. */
+  redirect_uris: string;
+  post_logout_redirect_uris: string;
+  allowed_scopes: string;
+  token_endpoint_auth_method: string;
+  client_type: string;
+  /** SHA-256 (hex) of the secret; null for public clients. */
+  secret_hash: string | null;
+  is_locked: number;
+  signing_alg: string;
+  /** JSON `{type, issuer}` or null. */
+  flow: string | null;
+  logo_uri: string | null;
+  client_uri: string | null;
+  client_logout_uri: string | null;
+  policy_uri: string | null;
+  tos_uri: string | null;
+  user_agreement_uri: string | null;
+  register_enabled: number;
+  tenant_name: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  clients: ClientsTable;
   change_events: ChangeEventsTable;
   tenants: TenantsTable;
   keys: KeysTable;

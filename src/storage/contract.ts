@@ -72,6 +72,38 @@ export interface PendingOneTimeId {
   expiresAt: number;
 }
 
+/**
+ * An OAuth 2.0 / OpenID Connect client of one tenant (the Vault client fields, seed 004, in
+ * core names). `clientId` is unique within its tenant; the secret is stored as its SHA-256.
+ */
+export interface ClientRecord {
+  tenantId: string;
+  clientId: string;
+  name: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  allowedScopes: string[];
+  tokenEndpointAuthMethod: 'client_secret_post' | 'client_secret_basic' | 'none';
+  clientType: 'public' | 'confidential';
+  /** SHA-256 (hex) of the client secret; null for a public client. */
+  secretHash: string | null;
+  /** Vault `is_lock`: a locked client can obtain no tokens. */
+  locked: boolean;
+  /** Vault `sing_alg`: the ID-token signing algorithm. */
+  signingAlg: 'RS256' | 'EdDSA';
+  flow: { type: string; issuer: string | null } | null;
+  logoUri: string | null;
+  clientUri: string | null;
+  clientLogoutUri: string | null;
+  policyUri: string | null;
+  tosUri: string | null;
+  userAgreementUri: string | null;
+  registerEnabled: boolean;
+  tenantName: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** One entry of the change feed other instances read (core/events). */
 export interface ChangeRecord {
   seq: number;
@@ -235,6 +267,19 @@ export interface LoginFailureRepository {
   unblock(kind: FailureKind, subject: string, now: number): Promise<boolean>;
 }
 
+/** A tenant's OAuth clients. */
+export interface ClientRepository {
+  find(clientId: string): Promise<ClientRecord | undefined>;
+  /** Ordered by creation, then client id. */
+  list(offset: number, limit: number): Promise<ClientRecord[]>;
+  count(): Promise<number>;
+  /** Conflict on clientId (field `client_id`). */
+  insert(client: ClientRecord): Promise<void>;
+  /** Replaces every field but the ids and the creation instant; false when there is no such client. */
+  update(client: ClientRecord): Promise<boolean>;
+  delete(clientId: string): Promise<boolean>;
+}
+
 export interface OneTimeIdRepository {
   insert(idHash: string, userId: string, purpose: string, expiresAt: number, now: number): Promise<void>;
   /** Ends the user's live ids of this purpose (a new one was issued, or the purpose is done). */
@@ -247,6 +292,7 @@ export interface TenantStorage {
   readonly users: UserRepository;
   readonly loginFailures: LoginFailureRepository;
   readonly oneTimeIds: OneTimeIdRepository;
+  readonly clients: ClientRepository;
 }
 
 export interface Storage {

@@ -7,6 +7,7 @@ import type { Database } from '../db/schema.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import { KyselyApiKeyRepository } from './api-keys.js';
 import { KyselyChangeFeedRepository } from './change-feed.js';
+import { KyselyClientRepository } from './clients.js';
 import type { DatabaseKind, Storage, TenantStorage } from './contract.js';
 import { KyselyEmailTemplateRepository } from './email-templates.js';
 import type { Executor } from './executor.js';
@@ -55,6 +56,7 @@ class KyselyStorage implements Storage {
       users: new KyselyUserRepository(db, kind, tenantId, this.shared.statistics),
       loginFailures: new KyselyLoginFailureRepository(db, tenantId),
       oneTimeIds: new KyselyOneTimeIdRepository(db, tenantId),
+      clients: new KyselyClientRepository(db, tenantId),
     };
   }
 

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { Conflict, type Tenant, type User } from '../../src/core/domain.js';
 import { defaultTenantSettings } from '../../src/core/tenants/settings.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/connect.js';
-import type { ApiKeyRecord, KeyRecord, Storage } from '../../src/storage/contract.js';
+import type { ApiKeyRecord, ClientRecord, KeyRecord, Storage } from '../../src/storage/contract.js';
 import { createStorage } from '../../src/storage/kysely-storage.js';
 import { type TestDatabase, backends } from '../support/backends.js';
 
@@ -420,6 +420,60 @@ for (const backend of backends()) {
         assert.ok(await storage.oneTimeIds.peek('hash-3', 'changePassword', NOW), 'another tenant cannot revoke it');
         await ids.revokeAll(user.id, 'changePassword', NOW);
         assert.equal(await storage.oneTimeIds.peek('hash-3', 'changePassword', NOW), undefined);
+      });
+    });
+
+    describe('clients', () => {
+      const client = (tenantId: string, clientId: string, createdAt = NOW): ClientRecord => ({
+        tenantId,
+        clientId,
+        name: `Client ${clientId}`,
+        redirectUris: ['https://rp.example/cb'],
+        postLogoutRedirectUris: ['https://rp.example/bye'],
+        allowedScopes: ['openid', 'profile'],
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        clientType: 'confidential',
+        secretHash: crypto.randomBytes(32).toString('hex'),
+        locked: false,
+        signingAlg: 'RS256',
+        flow: { type: 'microsoft-mfa', issuer: null },
+        logoUri: 'https://rp.example/logo.png',
+        clientUri: null,
+        clientLogoutUri: null,
+        policyUri: null,
+        tosUri: 'https://rp.example/tos',
+        userAgreementUri: null,
+        registerEnabled: true,
+        tenantName: null,
+        createdAt,
+        updatedAt: createdAt,
+      });
+
+      test('per tenant: the same client id in two tenants, found, listed in creation order, counted', async () => {
+        const inA = client(a.id, 'web');
+        await storage.forTenant(a.id).clients.insert(inA);
+        await storage.forTenant(b.id).clients.insert({ ...client(b.id, 'web'), name: 'B web' });
+        await storage.forTenant(a.id).clients.insert(client(a.id, 'cli', NOW + 1));
+        assert.deepEqual(await storage.forTenant(a.id).clients.find('web'), inA);
+        assert.equal((await storage.forTenant(b.id).clients.find('web'))?.name, 'B web');
+        assert.equal(await storage.forTenant(b.id).clients.find('cli'), undefined);
+        assert.deepEqual((await storage.forTenant(a.id).clients.list(0, 10)).map((c) => c.clientId), ['web', 'cli']);
+        assert.deepEqual((await storage.forTenant(a.id).clients.list(1, 10)).map((c) => c.clientId), ['cli']);
+        assert.equal(await storage.forTenant(a.id).clients.count(), 2);
+        await rejectsWithConflict(storage.forTenant(a.id).clients.insert(client(a.id, 'web')), 'client_id');
+        await assert.rejects(storage.forTenant(a.id).clients.insert(client(b.id, 'other')), /belongs to tenant/);
+      });
+
+      test('update replaces the fields but ids and creation; delete is per tenant', async () => {
+        const clients = storage.forTenant(a.id).clients;
+        await clients.insert(client(a.id, 'svc'));
+        const changed = { ...client(a.id, 'svc'), name: 'Renamed', redirectUris: [], locked: true, flow: null, secretHash: null, clientType: 'public' as const, createdAt: 1, updatedAt: NOW + 9 };
+        assert.equal(await clients.update(changed), true);
+        assert.deepEqual(await clients.find('svc'), { ...changed, createdAt: NOW });
+        assert.equal(await clients.update({ ...changed, clientId: 'missing' }), false);
+        assert.equal(await storage.forTenant(b.id).clients.delete('svc'), false, 'another tenant deletes nothing');
+        assert.equal(await clients.delete('svc'), true);
+        assert.equal(await clients.find('svc'), undefined);
       });
     });
 
