@@ -27,6 +27,8 @@ import { createStorage } from './storage/kysely-storage.js';
 import { ChangeBus } from './core/events/change-bus.js';
 import { ChangeFeedPoller } from './core/events/change-feed-poller.js';
 import { Signals } from './core/events/signals.js';
+import { ProviderPool } from './oidc/tenant-pool.js';
+import { ExpiredArtefactPurge } from './oidc/expiry-purge.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -39,6 +41,8 @@ export interface RunningServer {
   /** Change events: subscribe to hear tenant, key and API-key changes from every instance. */
   changes: ChangeBus;
   changeFeed: ChangeFeedPoller;
+  /** The tenants' OpenID Providers. */
+  oidc: ProviderPool;
   /** Background maintenance (planner statistics after bulk imports). */
   statistics: { settle(): Promise<void> };
   bootstrap: BootstrapResult;
@@ -85,8 +89,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const bootstrapResult = await bootstrap({ storage, tenants, apiKeys, apiKeyValue: config.bootstrapApiKey, now });
   await tenants.resumePendingDeletes();
   await changeFeed.start();
+  const oidc = new ProviderPool({ storage, keys, users, masterKey, publicUrl: config.publicUrl, behindProxy: config.trustProxy.length > 0, now, changes, maxProviders: config.maxProviders });
+  const oidcPurge = new ExpiredArtefactPurge({ storage, now, ...(log ? { log } : {}) });
+  oidcPurge.start();
 
-  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, account, emailTemplates, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl });
+  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, account, emailTemplates, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -101,6 +108,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     tenants,
     changes,
     changeFeed,
+    oidc,
     statistics: { settle: () => storage.settle() },
     bootstrap: bootstrapResult,
     stop() {
@@ -108,6 +116,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       stopping ??= (async () => {
         await app.close();
         await changeFeed.stop();
+        await oidcPurge.stop();
         await tenants.settle();
         await notifier.settle();
         mailer.close();

@@ -30,6 +30,8 @@ export interface Config {
   logLevel: string;
   /** Largest accepted request body in bytes (1 MiB); larger bodies are answered 413. */
   bodyLimit: number;
+  /** OIDC_PROVIDER_POOL — how many tenants' OpenID Providers are kept built (least recently used out first). Default 1000. */
+  maxProviders: number;
   /**
    * TRUST_PROXY — comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed.
    * Empty (default): the client IP is the socket's peer, whatever headers say.
@@ -174,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = value('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${quoted(logLevel)}`);
   const trustProxy = parseTrustProxy(value('TRUST_PROXY') ?? '');
+  const maxProviders = value('OIDC_PROVIDER_POOL') === undefined ? 1000 : integer('OIDC_PROVIDER_POOL', value('OIDC_PROVIDER_POOL')!, 1, 1_000_000);
   // Read by libuv, not by us; checked so a typo is not silently a pool of one thread.
   if (value('UV_THREADPOOL_SIZE') !== undefined) integer('UV_THREADPOOL_SIZE', value('UV_THREADPOOL_SIZE')!, 1, MAX_THREADPOOL_SIZE);
   return {
@@ -187,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKeyFile: path.join(dataDir, 'master.key'),
     logLevel,
     bodyLimit: 1024 * 1024,
+    maxProviders,
     trustProxy,
   };
 }

@@ -55,6 +55,11 @@ export class MasterKey {
     return MasterKey.fromSecret(fs.readFileSync(file, 'utf8').trim());
   }
 
+  /** A 32-byte key for one purpose (HKDF-SHA256 from the master key), e.g. a tenant's cookie signing key. */
+  derive(purpose: string): Buffer {
+    return Buffer.from(crypto.hkdfSync('sha256', this.key, Buffer.alloc(0), `tessera:${purpose}`, 32));
+  }
+
   encrypt(plaintext: string, boundTo: string): string {
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.key, iv);

@@ -179,7 +179,22 @@ export interface ClientsTable {
   updated_at: number;
 }
 
+export interface OidcModelsTable {
+  tenant_id: string;
+  model: string;
+  id: string;
+  /** JSON: the engine's payload. */
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  /** Epoch seconds; null: no expiry. */
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
 export interface Database {
+  oidc_models: OidcModelsTable;
   clients: ClientsTable;
   change_events: ChangeEventsTable;
   tenants: TenantsTable;

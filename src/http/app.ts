@@ -34,6 +34,8 @@ import { classify } from './failure.js';
 import { registerApiDocs, registerOpenApi } from './openapi.js';
 import { registerSystemRoutes } from './system-routes.js';
 import { registerPages } from '../pages/index.js';
+import { registerOidc } from '../oidc/mount.js';
+import type { ProviderPool } from '../oidc/tenant-pool.js';
 
 export interface AppDeps {
   tenants: TenantService;
@@ -53,6 +55,8 @@ export interface AppDeps {
   version: string;
   /** PUBLIC_URL (the pages' cookies are Secure when it is https). */
   publicUrl: string;
+  /** Every tenant's OpenID Provider. */
+  oidc: ProviderPool;
 }
 
 /**
@@ -140,5 +144,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // (src/dialects/plusauth/errors.ts); OAuth endpoints with renderOAuthFailure (src/dialects/oauth/errors.ts).
   // Hosted pages under /{slug}/… and their assets, with their own error pages (src/pages).
   await registerPages(app, deps);
+  // Every tenant an OpenID Provider at its issuer path, /{slug}/… (src/oidc).
+  await registerOidc(app, {
+    ...deps,
+    notFound: (request, reply) => sendRendered(reply, rendererForUrl(request.url)({ type: 'noRoute', method: request.method, url: request.url })),
+  });
   return app;
 }

@@ -267,6 +267,31 @@ export interface LoginFailureRepository {
   unblock(kind: FailureKind, subject: string, now: number): Promise<boolean>;
 }
 
+/** What the OpenID Provider stores about one artefact (code, token, grant, session, interaction, …). */
+export interface OidcArtefact {
+  /** The engine's opaque JSON. */
+  payload: Record<string, unknown>;
+  /** Epoch seconds at which the engine marked it consumed (a used code, a rotated refresh token). */
+  consumedAt: number | null;
+}
+
+/**
+ * The OpenID Provider's models of one tenant (oidc-provider's adapter contract): opaque
+ * payloads by model and id, found also by grant, uid or user code; expired rows are never
+ * returned and are purged in the background.
+ */
+export interface OidcModelRepository {
+  upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null, refs: { grantId?: string; uid?: string; userCode?: string }): Promise<void>;
+  find(model: string, id: string, now: number): Promise<OidcArtefact | undefined>;
+  findByUid(model: string, uid: string, now: number): Promise<OidcArtefact | undefined>;
+  findByUserCode(model: string, userCode: string, now: number): Promise<OidcArtefact | undefined>;
+  /** Marks it consumed; exactly one caller gets true, however many race. */
+  consume(model: string, id: string, at: number): Promise<boolean>;
+  destroy(model: string, id: string): Promise<void>;
+  /** Removes everything of every model issued under this grant. */
+  revokeByGrantId(grantId: string): Promise<number>;
+}
+
 /** A tenant's OAuth clients. */
 export interface ClientRepository {
   find(clientId: string): Promise<ClientRecord | undefined>;
@@ -293,6 +318,7 @@ export interface TenantStorage {
   readonly loginFailures: LoginFailureRepository;
   readonly oneTimeIds: OneTimeIdRepository;
   readonly clients: ClientRepository;
+  readonly oidc: OidcModelRepository;
 }
 
 export interface Storage {
@@ -305,6 +331,8 @@ export interface Storage {
   readonly changes: ChangeFeedRepository;
   readonly oneTimeIds: OneTimeIdLookup;
   forTenant(tenantId: string): TenantStorage;
+  /** Deletes OpenID Provider artefacts of every tenant that expired before `now`; returns how many. */
+  purgeExpiredOidc(now: number): Promise<number>;
   /** Which of these user ids are taken in any tenant (ids are global so FusionAuth can address users by id alone). */
   userIdsTaken(ids: string[]): Promise<Set<string>>;
   /**

@@ -13,6 +13,7 @@ import { KyselyEmailTemplateRepository } from './email-templates.js';
 import type { Executor } from './executor.js';
 import { KyselyKeyRepository } from './keys.js';
 import { KyselyLoginFailureRepository } from './login-failures.js';
+import { KyselyOidcModelRepository, purgeExpiredOidc } from './oidc-models.js';
 import { KyselyOneTimeIdLookup, KyselyOneTimeIdRepository } from './one-time-ids.js';
 import { TableStatistics } from './statistics.js';
 import { KyselySystemStateRepository } from './system-state.js';
@@ -57,7 +58,12 @@ class KyselyStorage implements Storage {
       loginFailures: new KyselyLoginFailureRepository(db, tenantId),
       oneTimeIds: new KyselyOneTimeIdRepository(db, tenantId),
       clients: new KyselyClientRepository(db, tenantId),
+      oidc: new KyselyOidcModelRepository(db, tenantId),
     };
+  }
+
+  purgeExpiredOidc(now: number): Promise<number> {
+    return purgeExpiredOidc(this.db, now);
   }
 
   userIdsTaken(ids: string[]): Promise<Set<string>> {

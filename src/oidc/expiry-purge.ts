@@ -1,0 +1,33 @@
+/** Deletes expired OpenID Provider artefacts of every tenant in the background, once a minute. */
+import type { Storage } from '../storage/contract.js';
+
+export class ExpiredArtefactPurge {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: { storage: Storage; now: () => number; intervalMs?: number; log?: { warn: (obj: unknown, msg: string) => void } },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.purge().finally(() => (this.running = undefined));
+    }, this.deps.intervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  /** One purge (public so tests can run it now); returns how many rows went. */
+  async purge(): Promise<void> {
+    try {
+      await this.deps.storage.purgeExpiredOidc(Math.floor(this.deps.now() / 1000));
+    } catch (error) {
+      this.deps.log?.warn({ err: error }, 'purging expired OpenID artefacts failed; retrying later');
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

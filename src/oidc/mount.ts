@@ -1,0 +1,75 @@
+/**
+ * Serves every tenant's OpenID Provider at its issuer path `/{slug}/…` (discovery, JWKS,
+ * authorization, token, userinfo, introspection, revocation, logout) and FusionAuth's
+ * `/.well-known/openid-configuration/{tenantId}`. The scope has no body parsers: the engine
+ * reads its own bodies from the raw request. Hosted pages (`/{slug}/password/…`, the
+ * interaction pages) are more specific routes and win over this catch-all.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Tenant } from '../core/tenants/settings.js';
+import type { TenantService } from '../core/tenants/tenant-service.js';
+import { NotFound } from '../core/errors.js';
+import { isReservedPathSegment } from '../core/tenants/reserved-slugs.js';
+import { SLUG_PATTERN } from '../core/tenants/slug.js';
+import { isUuid } from '../util/uuid.js';
+import type { ProviderPool } from './tenant-pool.js';
+
+export interface OidcMountDeps {
+  tenants: TenantService;
+  oidc: ProviderPool;
+  /**
+   * Answers a URL no tenant owns, in the shape of the dialect whose prefix it falls under
+   * (`/tenants/nothing-here` is the Vault's 404): the catch-all must not change those answers.
+   */
+  notFound: (request: FastifyRequest, reply: FastifyReply) => unknown;
+}
+
+async function activeTenant(tenants: TenantService, find: () => Promise<Tenant>): Promise<Tenant | undefined> {
+  try {
+    const tenant = await find();
+    return tenant.state === 'Active' ? tenant : undefined;
+  } catch (error) {
+    if (error instanceof NotFound) return undefined;
+    throw error;
+  }
+}
+
+/** Hands the raw request to the tenant's provider as if it were mounted at `/{slug}`. */
+async function forward(deps: OidcMountDeps, tenant: Tenant, request: FastifyRequest, reply: FastifyReply, path: string): Promise<void> {
+  const { handle } = await deps.oidc.get(tenant);
+  const raw = request.raw as typeof request.raw & { originalUrl?: string };
+  const query = raw.url?.includes('?') ? raw.url.slice(raw.url.indexOf('?')) : '';
+  raw.originalUrl = `/${tenant.slug}${path}${query}`;
+  raw.url = `${path}${query}`;
+  reply.hijack();
+  handle(raw, reply.raw);
+}
+
+export async function registerOidc(app: FastifyInstance, deps: OidcMountDeps): Promise<void> {
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    // Leave the body unread for the engine.
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+
+    const issuerRoute = async (request: FastifyRequest<{ Params: { slug: string; '*'?: string } }>, reply: FastifyReply) => {
+      const { slug } = request.params;
+      if (!SLUG_PATTERN.test(slug) || isReservedPathSegment(slug)) return deps.notFound(request, reply);
+      const tenant = await activeTenant(deps.tenants, () => deps.tenants.getBySlugOrId(slug));
+      if (!tenant || tenant.slug !== slug) return deps.notFound(request, reply);
+      return forward(deps, tenant, request, reply, `/${request.params['*'] ?? ''}`);
+    };
+    // The engine's endpoints are documented by each issuer's discovery document, not here.
+    const hidden = { schema: { hide: true } };
+    scope.all('/:slug', hidden, issuerRoute);
+    scope.all('/:slug/*', hidden, issuerRoute);
+
+    // FusionAuth names a tenant's discovery document by the tenant's id.
+    scope.get<{ Params: { tenantId: string } }>('/.well-known/openid-configuration/:tenantId', hidden, async (request, reply) => {
+      const id = request.params.tenantId.toLowerCase();
+      if (!isUuid(id)) return deps.notFound(request, reply);
+      const tenant = await activeTenant(deps.tenants, () => deps.tenants.get({}, id));
+      if (!tenant) return deps.notFound(request, reply);
+      return forward(deps, tenant, request, reply, '/.well-known/openid-configuration');
+    });
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * Builds one tenant's OpenID Provider (oidc-provider 9) from the tenant model: issuer
+ * `{PUBLIC_URL}/{slug}`, the tenant's signing keys, its clients and users, lifetimes from its
+ * settings, and browser state (cookie names, paths and keys) of its own, so nothing of one
+ * tenant's sign-in can touch another's on the shared host.
+ */
+import Provider, { type AsymmetricSigningAlgorithm, type Configuration, type KoaContextWithOIDC, errors } from 'oidc-provider';
+import type { MasterKey } from '../crypto/master-key.js';
+import type { KeyService } from '../core/keys/key-service.js';
+import type { Tenant } from '../core/tenants/settings.js';
+import type { UserService } from '../core/users/user-service.js';
+import type { Storage } from '../storage/contract.js';
+import { findAccountIn } from './account.js';
+import { tenantAdapter } from './adapter.js';
+import { OPENID_SCOPES, secretMatches } from './clients.js';
+import { accessTokenAlgorithm, tenantSigningJwks } from './signing-keys.js';
+
+export interface ProviderDeps {
+  storage: Storage;
+  keys: KeyService;
+  users: UserService;
+  masterKey: MasterKey;
+  publicUrl: string;
+  /** TRUST_PROXY given: believe X-Forwarded-Proto/Host from the proxy. */
+  behindProxy: boolean;
+  now: () => number;
+}
+
+/** Where a tenant's provider is mounted, and so its issuer's path. */
+export function issuerOf(publicUrl: string, tenant: Tenant): string {
+  return `${publicUrl}/${tenant.slug}`;
+}
+
+export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise<Provider> {
+  const issuer = issuerOf(deps.publicUrl, tenant);
+  const tokens = tenant.settings.tokens;
+  const accessTokenAlg = await accessTokenAlgorithm(tenant, deps.keys);
+  const mount = `/${tenant.slug}`;
+  const secure = deps.publicUrl.startsWith('https:');
+  const cookie = { httpOnly: true, sameSite: 'lax' as const, path: mount, secure };
+
+  const configuration: Configuration = {
+    adapter: tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now }),
+    jwks: await tenantSigningJwks(tenant, deps.keys),
+    findAccount: findAccountIn(() => tenant, deps.users),
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['preferred_username', 'locale'], roles: ['roles'] },
+    scopes: OPENID_SCOPES,
+    responseTypes: ['code'],
+    // Per tenant: the default `_session` cookie on path `/` would be shared by every tenant.
+    cookies: {
+      names: { session: `_t_${tenant.slug}_session`, interaction: `_t_${tenant.slug}_interaction`, resume: `_t_${tenant.slug}_resume` },
+      long: cookie,
+      short: cookie,
+      keys: [deps.masterKey.derive(`cookies:${tenant.id}`).toString('base64url')],
+    },
+    interactions: { url: (_ctx, interaction) => `${mount}/interaction/${interaction.uid}` },
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      // Access tokens are JWTs for one resource: the tenant's own API (its issuer) unless the
+      // client names another it may use. (The engine's default resource server look-up throws.)
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => issuer,
+        useGrantedResource: () => true,
+        getResourceServerInfo: async (_ctx: KoaContextWithOIDC, resource: string, client) => {
+          if (resource !== issuer) throw new errors.InvalidTarget(`the resource must be ${issuer}`);
+          // The client's allowed scopes that are not OpenID scopes are its scopes on the API.
+          const stored = await deps.storage.forTenant(tenant.id).clients.find(client.clientId);
+          const apiScopes = (stored?.allowedScopes ?? []).filter((scope) => !OPENID_SCOPES.includes(scope));
+          return {
+            scope: apiScopes.join(' '),
+            audience: issuer,
+            accessTokenTTL: tokens.accessTokenTtlSeconds,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: accessTokenAlg as AsymmetricSigningAlgorithm } },
+          };
+        },
+      },
+    },
+    ttl: {
+      AccessToken: tokens.accessTokenTtlSeconds,
+      ClientCredentials: tokens.accessTokenTtlSeconds,
+      IdToken: tokens.idTokenTtlSeconds,
+      RefreshToken: tokens.refreshTokenTtlSeconds,
+      AuthorizationCode: tokens.authorizationCodeTtlSeconds,
+      Session: tokens.sessionTtlSeconds,
+      Grant: tokens.refreshTokenTtlSeconds,
+      Interaction: 600,
+    },
+    extraTokenClaims: async (_ctx, token) => {
+      const accountId = (token as { accountId?: string }).accountId;
+      if (!accountId) return undefined;
+      const user = await deps.users.get(tenant, accountId).catch(() => undefined);
+      return user ? { roles: user.roles, tid: tenant.id } : undefined;
+    },
+  };
+
+  const provider = new Provider(issuer, configuration);
+  provider.proxy = deps.behindProxy;
+  // Client secrets are stored as SHA-256 (clients.ts): compare what is presented, hashed.
+  const clientPrototype = (provider as unknown as { Client: { prototype: { clientSecret?: string; compareClientSecret(actual: string): Promise<boolean> | boolean } } }).Client.prototype;
+  clientPrototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {
+    return Boolean(this.clientSecret) && secretMatches(actual, this.clientSecret!);
+  };
+  return provider;
+}

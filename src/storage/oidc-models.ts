@@ -1,0 +1,85 @@
+/**
+ * The OpenID Provider's artefacts of one tenant (table oidc_models). Rows past `expires_at`
+ * are never returned; `consume` is one conditional update, so a code is spent once.
+ */
+import type { Selectable } from 'kysely';
+import type { OidcModelsTable } from '../db/schema.js';
+import type { OidcArtefact, OidcModelRepository } from './contract.js';
+import type { Executor } from './executor.js';
+
+function toArtefact(row: Pick<Selectable<OidcModelsTable>, 'payload' | 'consumed_at'>): OidcArtefact {
+  return { payload: JSON.parse(row.payload) as Record<string, unknown>, consumedAt: row.consumed_at === null ? null : Number(row.consumed_at) };
+}
+
+export class KyselyOidcModelRepository implements OidcModelRepository {
+  constructor(
+    private readonly db: Executor,
+    private readonly tenantId: string,
+  ) {}
+
+  private live(model: string, now: number) {
+    return this.db
+      .selectFrom('oidc_models')
+      .select(['payload', 'consumed_at'])
+      .where('tenant_id', '=', this.tenantId)
+      .where('model', '=', model)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+  }
+
+  async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null, refs: { grantId?: string; uid?: string; userCode?: string }): Promise<void> {
+    const values = {
+      payload: JSON.stringify(payload),
+      grant_id: refs.grantId ?? null,
+      uid: refs.uid ?? null,
+      user_code: refs.userCode ?? null,
+      expires_at: expiresAt,
+    };
+    await this.db
+      .insertInto('oidc_models')
+      .values({ tenant_id: this.tenantId, model, id, consumed_at: null, ...values })
+      .onConflict((oc) => oc.columns(['tenant_id', 'model', 'id']).doUpdateSet(values))
+      .execute();
+  }
+
+  async find(model: string, id: string, now: number): Promise<OidcArtefact | undefined> {
+    const row = await this.live(model, now).where('id', '=', id).executeTakeFirst();
+    return row && toArtefact(row);
+  }
+
+  async findByUid(model: string, uid: string, now: number): Promise<OidcArtefact | undefined> {
+    const row = await this.live(model, now).where('uid', '=', uid).executeTakeFirst();
+    return row && toArtefact(row);
+  }
+
+  async findByUserCode(model: string, userCode: string, now: number): Promise<OidcArtefact | undefined> {
+    const row = await this.live(model, now).where('user_code', '=', userCode).executeTakeFirst();
+    return row && toArtefact(row);
+  }
+
+  async consume(model: string, id: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('oidc_models')
+      .set({ consumed_at: at })
+      .where('tenant_id', '=', this.tenantId)
+      .where('model', '=', model)
+      .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async destroy(model: string, id: string): Promise<void> {
+    await this.db.deleteFrom('oidc_models').where('tenant_id', '=', this.tenantId).where('model', '=', model).where('id', '=', id).execute();
+  }
+
+  async revokeByGrantId(grantId: string): Promise<number> {
+    const result = await this.db.deleteFrom('oidc_models').where('tenant_id', '=', this.tenantId).where('grant_id', '=', grantId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+/** Every tenant's expired artefacts (background purge). */
+export async function purgeExpiredOidc(db: Executor, now: number): Promise<number> {
+  const result = await db.deleteFrom('oidc_models').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,179 @@
+/**
+ * Every tenant an OpenID Provider, as a relying party built on openid-client sees it: discovery
+ * and JWKS per tenant (and FusionAuth's discovery path), client credentials with a JWT access
+ * token signed by the tenant's key, introspection and revocation, and the isolation between
+ * tenants (a token of A refused by B, a client of A unknown at B) — on every back end.
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import * as client from 'openid-client';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { ClientRecord } from '../../src/storage/contract.js';
+import { backends } from '../support/backends.js';
+import { attempt } from '../support/fa.js';
+import { freePort } from '../support/ports.js';
+import { type TestServer, startTestServer } from '../support/server.js';
+
+/** The OAuth error code of a refusal, from the body or from the WWW-Authenticate challenge. */
+function oauthError(error: any): string | undefined {
+  return error?.error ?? error?.cause?.[0]?.parameters?.error;
+}
+
+interface TestTenant {
+  id: string;
+  slug: string;
+  issuer: string;
+}
+
+for (const backend of backends()) {
+  describe(`OpenID Provider per tenant on ${backend.name}`, () => {
+    let t: TestServer;
+    let a: TestTenant;
+    let b: TestTenant;
+
+    const tenant = async (name: string): Promise<TestTenant> => {
+      const created = await attempt(t.client().createTenant(null as unknown as string, { tenant: { name } }));
+      assert.equal(created.statusCode, 200, JSON.stringify(created.response));
+      const id = created.response.tenant!.id!;
+      const slug = (await t.server.tenants.get({}, id)).slug;
+      return { id, slug, issuer: `${t.url}/${slug}` };
+    };
+
+    /** A confidential client stored for the tenant; returns its id and secret. */
+    const addClient = async (of: TestTenant, overrides: Partial<ClientRecord> = {}): Promise<{ id: string; secret: string }> => {
+      const secret = crypto.randomBytes(32).toString('base64url');
+      const id = `svc-${crypto.randomUUID().slice(0, 8)}`;
+      const now = Date.now();
+      await t.server.storage.forTenant(of.id).clients.insert({
+        tenantId: of.id,
+        clientId: id,
+        name: 'Service',
+        redirectUris: ['https://rp.example/cb'],
+        postLogoutRedirectUris: [],
+        allowedScopes: ['openid', 'api:read'],
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        clientType: 'confidential',
+        secretHash: crypto.createHash('sha256').update(secret).digest('hex'),
+        locked: false,
+        signingAlg: 'RS256',
+        flow: null,
+        logoUri: null,
+        clientUri: null,
+        clientLogoutUri: null,
+        policyUri: null,
+        tosUri: null,
+        userAgreementUri: null,
+        registerEnabled: false,
+        tenantName: null,
+        createdAt: now,
+        updatedAt: now,
+        ...overrides,
+      });
+      return { id, secret };
+    };
+
+    const configFor = (of: TestTenant, id: string, secret: string) =>
+      client.discovery(new URL(of.issuer), id, undefined, client.ClientSecretBasic(secret), { execute: [client.allowInsecureRequests] });
+
+    before(async () => {
+      const port = await freePort();
+      t = await startTestServer(backend, { port, publicUrl: `http://127.0.0.1:${port}` });
+      a = await tenant(`OP A ${crypto.randomUUID().slice(0, 6)}`);
+      b = await tenant(`OP B ${crypto.randomUUID().slice(0, 6)}`);
+    });
+    after(async () => t?.stop());
+
+    test('discovery names the tenant’s issuer and endpoints under it; FusionAuth’s path answers the same document', async () => {
+      const doc = await (await fetch(`${a.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+      assert.equal(doc.issuer, a.issuer);
+      for (const endpoint of ['token_endpoint', 'jwks_uri', 'authorization_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'userinfo_endpoint', 'end_session_endpoint']) {
+        assert.ok(String(doc[endpoint]).startsWith(`${a.issuer}/`), `${endpoint} ${String(doc[endpoint])}`);
+      }
+      assert.deepEqual(doc.code_challenge_methods_supported, ['S256'], 'plain PKCE is not offered');
+      const viaId = await (await fetch(`${t.url}/.well-known/openid-configuration/${a.id}`)).json();
+      assert.deepEqual(viaId, doc);
+      const other = await (await fetch(`${b.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+      assert.equal(other.issuer, b.issuer);
+      assert.equal((await fetch(`${t.url}/no-such-tenant/.well-known/openid-configuration`)).status, 404);
+      assert.equal((await fetch(`${t.url}/.well-known/openid-configuration/${crypto.randomUUID()}`)).status, 404);
+    });
+
+    test('the JWKS publishes the tenant’s own public keys, and no private part', async () => {
+      const jwksA = (await (await fetch(`${a.issuer}/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
+      const jwksB = (await (await fetch(`${b.issuer}/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
+      const tenantA = await t.server.tenants.get({}, a.id);
+      const kids = new Set(jwksA.keys.map((k) => k.kid));
+      assert.equal(jwksA.keys.length, 2);
+      for (const key of jwksA.keys) assert.equal(key.d, undefined, 'no private exponent or scalar');
+      assert.deepEqual(new Set(jwksA.keys.map((k) => k.alg)), new Set(['RS256', 'ES256']));
+      assert.ok(!jwksB.keys.some((k) => kids.has(k.kid)), 'tenants share no keys');
+      assert.ok(tenantA.settings.tokens.accessTokenKeyId);
+    });
+
+    test('client credentials: a JWT access token signed by the tenant’s key, for its issuer', async () => {
+      const svc = await addClient(a);
+      const config = await configFor(a, svc.id, svc.secret);
+      const tokens = await client.clientCredentialsGrant(config, { scope: 'api:read' });
+      assert.equal(tokens.token_type?.toLowerCase(), 'bearer');
+      const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${a.issuer}/jwks`)), { issuer: a.issuer, audience: a.issuer });
+      assert.equal(protectedHeader.alg, 'ES256');
+      assert.equal(payload.client_id, svc.id);
+      assert.equal(payload.scope, 'api:read');
+      assert.ok(Number(payload.exp) - Number(payload.iat) === (await t.server.tenants.get({}, a.id)).settings.tokens.accessTokenTtlSeconds, 'the tenant’s access-token lifetime');
+    });
+
+    test('a wrong secret, a locked client and a scope the client may not have are refused', async () => {
+      const svc = await addClient(a);
+      const wrong = await configFor(a, svc.id, `${svc.secret}x`);
+      await assert.rejects(client.clientCredentialsGrant(wrong, { scope: 'api:read' }), (error: any) => oauthError(error) === 'invalid_client');
+      const locked = await addClient(a, { locked: true });
+      await assert.rejects(client.clientCredentialsGrant(await configFor(a, locked.id, locked.secret), {}), (error: any) => oauthError(error) === 'invalid_client');
+      const narrowed = await client.clientCredentialsGrant(await configFor(a, svc.id, svc.secret), { scope: 'api:read api:write' });
+      const { payload } = await jwtVerify(narrowed.access_token, createRemoteJWKSet(new URL(`${a.issuer}/jwks`)));
+      assert.equal(payload.scope, 'api:read', 'a scope the client was not allowed is not granted');
+    });
+
+    test('tenants are islands: A’s client is unknown at B, and B does not accept A’s token', async () => {
+      const svc = await addClient(a);
+      await assert.rejects(client.clientCredentialsGrant(await configFor(b, svc.id, svc.secret), {}), (error: any) => oauthError(error) === 'invalid_client');
+      const tokenOfA = (await client.clientCredentialsGrant(await configFor(a, svc.id, svc.secret), { scope: 'api:read' })).access_token;
+      await assert.rejects(jwtVerify(tokenOfA, createRemoteJWKSet(new URL(`${b.issuer}/jwks`))), 'B’s keys do not verify A’s token');
+    });
+
+    test('a tenant change rebuilds its provider: a renamed tenant keeps its issuer, a deleted tenant stops answering', async () => {
+      const c = await tenant(`OP C ${crypto.randomUUID().slice(0, 6)}`);
+      assert.equal((await fetch(`${c.issuer}/.well-known/openid-configuration`)).status, 200);
+      assert.equal((await attempt(t.client().patchTenant(c.id, { tenant: { name: `OP C renamed ${crypto.randomUUID().slice(0, 6)}` } }))).statusCode, 200);
+      const doc = (await (await fetch(`${c.issuer}/.well-known/openid-configuration`)).json()) as { issuer: string };
+      assert.equal(doc.issuer, c.issuer);
+      assert.equal((await attempt(t.client().deleteTenant(c.id))).statusCode, 200);
+      assert.equal((await fetch(`${c.issuer}/.well-known/openid-configuration`)).status, 404);
+    });
+
+    test('session and interaction cookies are named and scoped per tenant', async () => {
+      const svc = await addClient(a);
+      const url = `${a.issuer}/auth?client_id=${svc.id}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://rp.example/cb')}&code_challenge=${'x'.repeat(43)}&code_challenge_method=S256`;
+      const response = await fetch(url, { redirect: 'manual' });
+      assert.equal(response.status, 303, await response.text());
+      assert.ok(response.headers.get('location')?.startsWith(`/${a.slug}/interaction/`), String(response.headers.get('location')));
+      const cookies = response.headers.getSetCookie();
+      assert.ok(cookies.length > 0);
+      for (const cookie of cookies) {
+        assert.ok(cookie.startsWith(`_t_${a.slug}_`), cookie);
+        assert.match(cookie, new RegExp(`path=/${a.slug}(/|;)`, 'i'));
+      }
+    });
+
+    test('an unregistered redirect URI is an error page, never a redirect; plain PKCE is refused', async () => {
+      const svc = await addClient(a);
+      const base = `${a.issuer}/auth?client_id=${svc.id}&response_type=code&scope=openid`;
+      const unregistered = await fetch(`${base}&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&code_challenge=${'x'.repeat(43)}&code_challenge_method=S256`, { redirect: 'manual' });
+      assert.equal(unregistered.status, 400);
+      assert.equal(unregistered.headers.get('location'), null);
+      const plain = await fetch(`${base}&redirect_uri=${encodeURIComponent('https://rp.example/cb')}&code_challenge=${'x'.repeat(43)}&code_challenge_method=plain`, { redirect: 'manual' });
+      assert.equal(plain.status, 303, 'errors for a registered redirect URI go back to the client');
+      assert.match(String(plain.headers.get('location')), /^https:\/\/rp\.example\/cb\?error=invalid_request/);
+    });
+  });
+}
