@@ -477,6 +477,51 @@ for (const backend of backends()) {
       });
     });
 
+    describe('OpenID Provider artefacts', () => {
+      const SECONDS = Math.floor(NOW / 1000);
+
+      test('upsert and find by id, uid and user code; expired ones are gone; another tenant sees none', async () => {
+        const oidc = storage.forTenant(a.id).oidc;
+        await oidc.upsert('Interaction', 'i1', { uid: 'u1', kind: 'Interaction' }, SECONDS + 60, { uid: 'u1' });
+        await oidc.upsert('DeviceCode', 'd1', { userCode: 'ABCD-EFGH' }, SECONDS + 60, { userCode: 'ABCD-EFGH' });
+        await oidc.upsert('Session', 's1', { forever: true }, null, {});
+        assert.deepEqual(await oidc.find('Interaction', 'i1', SECONDS), { payload: { uid: 'u1', kind: 'Interaction' }, consumedAt: null });
+        assert.deepEqual((await oidc.findByUid('Interaction', 'u1', SECONDS))?.payload, { uid: 'u1', kind: 'Interaction' });
+        assert.deepEqual((await oidc.findByUserCode('DeviceCode', 'ABCD-EFGH', SECONDS))?.payload, { userCode: 'ABCD-EFGH' });
+        assert.ok(await oidc.find('Session', 's1', SECONDS + 10 ** 6), 'no expiry: found however late');
+        assert.equal(await oidc.find('Interaction', 'i1', SECONDS + 60), undefined, 'expired at its instant');
+        assert.equal(await oidc.find('Session', 'i1', SECONDS), undefined, 'the model is part of the key');
+        assert.equal(await storage.forTenant(b.id).oidc.find('Interaction', 'i1', SECONDS), undefined);
+        await oidc.upsert('Interaction', 'i1', { uid: 'u1', changed: true }, SECONDS + 120, { uid: 'u1' });
+        assert.deepEqual((await oidc.find('Interaction', 'i1', SECONDS + 90))?.payload, { uid: 'u1', changed: true }, 'an upsert replaces payload and expiry');
+      });
+
+      test('exactly one of many parallel consumers consumes a code; the consumed mark is returned', async () => {
+        const oidc = storage.forTenant(a.id).oidc;
+        await oidc.upsert('AuthorizationCode', 'c1', { grantId: 'g1' }, SECONDS + 60, { grantId: 'g1' });
+        const wins = await Promise.all(Array.from({ length: 10 }, () => oidc.consume('AuthorizationCode', 'c1', SECONDS + 1)));
+        assert.equal(wins.filter(Boolean).length, 1);
+        assert.equal((await oidc.find('AuthorizationCode', 'c1', SECONDS + 2))?.consumedAt, SECONDS + 1);
+        assert.equal(await storage.forTenant(b.id).oidc.consume('AuthorizationCode', 'c1', SECONDS), false, 'another tenant cannot consume it');
+      });
+
+      test('revoking a grant removes all its artefacts in this tenant only; destroy removes one; expired rows are purged', async () => {
+        const oidc = storage.forTenant(a.id).oidc;
+        await oidc.upsert('AccessToken', 't1', { grantId: 'g2' }, SECONDS + 60, { grantId: 'g2' });
+        await oidc.upsert('RefreshToken', 'r1', { grantId: 'g2' }, SECONDS + 60, { grantId: 'g2' });
+        await storage.forTenant(b.id).oidc.upsert('AccessToken', 't1', { grantId: 'g2' }, SECONDS + 60, { grantId: 'g2' });
+        assert.equal(await oidc.revokeByGrantId('g2'), 2);
+        assert.equal(await oidc.find('RefreshToken', 'r1', SECONDS), undefined);
+        assert.ok(await storage.forTenant(b.id).oidc.find('AccessToken', 't1', SECONDS), 'the same grant id in another tenant is untouched');
+        await oidc.upsert('Grant', 'g3', {}, SECONDS + 60, {});
+        await oidc.destroy('Grant', 'g3');
+        assert.equal(await oidc.find('Grant', 'g3', SECONDS), undefined);
+        await oidc.upsert('Grant', 'old', {}, SECONDS - 1, {});
+        assert.ok((await storage.purgeExpiredOidc(SECONDS)) >= 1);
+        assert.ok(await storage.forTenant(b.id).oidc.find('AccessToken', 't1', SECONDS), 'live rows stay');
+      });
+    });
+
     describe('transactions', () => {
       test('all writes of a failed transaction are undone; a nested call joins the outer one', async () => {
         const t1 = tenantRecord(`Tx ${crypto.randomUUID()}`);
