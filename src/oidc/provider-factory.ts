@@ -61,11 +61,13 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
       introspection: { enabled: true },
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true },
-      // Access tokens are JWTs for one resource: the tenant's own API (its issuer) unless the
-      // client names another it may use. (The engine's default resource server look-up throws.)
+      // Access tokens for the tenant's API (resource = its issuer) are JWTs signed with the
+      // tenant's access-token key. Client credentials always get one; a user's sign-in gets one
+      // when the client asks for `resource`, else an opaque token for userinfo (the engine lets
+      // only those reach userinfo). (The engine's default resource server look-up throws.)
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => issuer,
+        defaultResource: (ctx: KoaContextWithOIDC) => ((ctx.oidc.params as { grant_type?: string } | undefined)?.grant_type === 'client_credentials' ? issuer : undefined),
         useGrantedResource: () => true,
         getResourceServerInfo: async (_ctx: KoaContextWithOIDC, resource: string, client) => {
           if (resource !== issuer) throw new errors.InvalidTarget(`the resource must be ${issuer}`);
@@ -92,6 +94,8 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
       Grant: tokens.refreshTokenTtlSeconds,
       Interaction: 600,
     },
+    // Refresh tokens for every client allowed the grant (not only with offline_access and consent).
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     extraTokenClaims: async (_ctx, token) => {
       const accountId = (token as { accountId?: string }).accountId;
       if (!accountId) return undefined;

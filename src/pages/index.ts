@@ -9,6 +9,9 @@ import formbody from '@fastify/formbody';
 import type { AccountFlows } from '../core/account/account-flows.js';
 import type { TenantService } from '../core/tenants/tenant-service.js';
 import { registerChangePasswordPage } from './change-password.js';
+import { registerInteractionPages } from './interaction.js';
+import type { LoginService } from '../core/login/login-service.js';
+import type { ProviderPool } from '../oidc/tenant-pool.js';
 import { registerCsrf } from './csrf.js';
 import { setPageErrorHandler } from './errors.js';
 import { STYLESHEET } from './files.js';
@@ -21,6 +24,8 @@ export interface PagesDeps {
   account: AccountFlows;
   /** PUBLIC_URL: cookies are Secure when it is https. */
   publicUrl: string;
+  login: LoginService;
+  oidc: ProviderPool;
 }
 
 export async function registerPages(app: FastifyInstance, deps: PagesDeps): Promise<void> {
@@ -40,5 +45,6 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     pages.get(STYLESHEET_PATH, async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(STYLESHEET));
     registerChangePasswordPage(pages, deps);
     registerVerifyEmailPage(pages, deps);
+    registerInteractionPages(pages, deps);
   });
 }

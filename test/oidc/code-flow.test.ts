@@ -1,0 +1,143 @@
+/**
+ * Authorization code + PKCE through the hosted sign-in page, driven over HTTP as a browser
+ * without JavaScript would (forms, cookies, redirects), with openid-client as the relying
+ * party: code → tokens (ID token, refresh token), userinfo, refresh, introspection,
+ * revocation; a code works once; a wrong password gets the generic error.
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import * as client from 'openid-client';
+import type { ClientRecord } from '../../src/storage/contract.js';
+import { backends } from '../support/backends.js';
+import { attempt } from '../support/fa.js';
+import { freePort } from '../support/ports.js';
+import { type TestServer, startTestServer } from '../support/server.js';
+
+const REDIRECT = 'https://rp.example/callback';
+
+/** The few browser habits the flow needs: a cookie jar and following redirects on our host. */
+class Browser {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(private readonly origin: string) {}
+
+  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    let body: string | undefined;
+    if (init.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(init.form).toString();
+    }
+    const response = await fetch(new URL(url, this.origin), { method: init.method ?? 'GET', headers, redirect: 'manual', ...(body ? { body } : {}) });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, ...value] = pair!.split('=');
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value.join('='));
+    }
+    return response;
+  }
+
+  /** Follows redirects while they stay on our origin; returns the last response and where it pointed. */
+  async follow(response: Response): Promise<{ response: Response; location: string | null }> {
+    let current = response;
+    for (let hops = 0; hops < 10; hops++) {
+      const location = current.headers.get('location');
+      if (current.status < 300 || current.status >= 400 || !location) return { response: current, location: null };
+      const next = new URL(location, this.origin);
+      if (next.origin !== this.origin) return { response: current, location: next.href };
+      current = await this.request(next.href);
+    }
+    throw new Error('too many redirects');
+  }
+}
+
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+const actionOf = (html: string) => /<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? '';
+
+for (const backend of backends()) {
+  describe(`authorization code with PKCE through the hosted sign-in on ${backend.name}`, () => {
+    let t: TestServer;
+    let issuer: string;
+    let slug: string;
+    let tenantId: string;
+    let config: client.Configuration;
+    const secret = crypto.randomBytes(32).toString('base64url');
+    const clientId = 'web-app';
+
+    before(async () => {
+      const port = await freePort();
+      t = await startTestServer(backend, { port, publicUrl: `http://127.0.0.1:${port}` });
+      const created = await attempt(t.client().createTenant(null as unknown as string, { tenant: { name: `Code flow ${crypto.randomUUID().slice(0, 6)}` } }));
+      tenantId = created.response.tenant!.id!;
+      slug = (await t.server.tenants.get({}, tenantId)).slug;
+      issuer = `${t.url}/${slug}`;
+      const user = await t.fetch(`/tenants/${slug}/users`, { method: 'POST', body: { username: 'ada', email: 'ada@example.com', password: 'Analytical-Engine-1843', roles: ['admin'], is_verified: true }, headers: { authorization: `Bearer ${t.apiKey}` } });
+      assert.equal(user.status, 201, user.text);
+      const now = Date.now();
+      const record: ClientRecord = {
+        tenantId, clientId, name: 'Web App', redirectUris: [REDIRECT], postLogoutRedirectUris: ['https://rp.example/bye'], allowedScopes: ['openid', 'email', 'profile', 'roles'],
+        tokenEndpointAuthMethod: 'client_secret_basic', clientType: 'confidential', secretHash: crypto.createHash('sha256').update(secret).digest('hex'), locked: false, signingAlg: 'RS256',
+        flow: null, logoUri: null, clientUri: null, clientLogoutUri: null, policyUri: null, tosUri: null, userAgreementUri: null, registerEnabled: false, tenantName: null, createdAt: now, updatedAt: now,
+      };
+      await t.server.storage.forTenant(tenantId).clients.insert(record);
+      config = await client.discovery(new URL(issuer), clientId, undefined, client.ClientSecretBasic(secret), { execute: [client.allowInsecureRequests] });
+    });
+    after(async () => t?.stop());
+
+    /** Runs the browser part: authorization request → sign-in form → back at the client with a code. */
+    async function signIn(password: string, verifier: string, state: string): Promise<{ callback?: URL; page?: { status: number; html: string } }> {
+      const browser = new Browser(t.url);
+      const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid email profile roles', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state });
+      const toLogin = await browser.follow(await browser.request(url.href));
+      assert.equal(toLogin.response.status, 200, 'the sign-in page');
+      const html = await toLogin.response.text();
+      const posted = await browser.request(actionOf(html), { method: 'POST', form: { _csrf: csrfOf(html), login: 'ada@example.com', password } });
+      if (posted.status !== 303) return { page: { status: posted.status, html: await posted.text() } };
+      const back = await browser.follow(posted);
+      assert.ok(back.location, `expected a redirect to the client, got ${back.response.status} ${await back.response.text()}`);
+      return { callback: new URL(back.location!) };
+    }
+
+    test('code → ID token, access and refresh tokens; userinfo; refresh; introspection; revocation', async () => {
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const { callback } = await signIn('Analytical-Engine-1843', verifier, state);
+      assert.equal(callback!.origin + callback!.pathname, REDIRECT);
+      const tokens = await client.authorizationCodeGrant(config, callback!, { pkceCodeVerifier: verifier, expectedState: state });
+      const claims = tokens.claims()!;
+      assert.equal(claims.iss, issuer);
+      assert.equal(claims.aud, clientId);
+      assert.ok(tokens.refresh_token, 'a refresh token');
+
+      const user = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+      assert.equal(user.email, 'ada@example.com');
+      assert.equal(user.preferred_username, 'ada');
+      assert.deepEqual(user.roles, ['admin']);
+
+      const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+      assert.ok(refreshed.access_token && refreshed.access_token !== tokens.access_token);
+      assert.equal((await client.tokenIntrospection(config, refreshed.access_token)).active, true);
+      await client.tokenRevocation(config, refreshed.access_token);
+      assert.equal((await client.tokenIntrospection(config, refreshed.access_token)).active, false, 'a revoked token is inactive');
+    });
+
+    test('a code works once; missing or wrong code_verifier is invalid_grant', async () => {
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const { callback } = await signIn('Analytical-Engine-1843', verifier, state);
+      await assert.rejects(client.authorizationCodeGrant(config, callback!, { pkceCodeVerifier: client.randomPKCECodeVerifier(), expectedState: state }), (e: any) => e.error === 'invalid_grant');
+      const second = await signIn('Analytical-Engine-1843', verifier, state);
+      await client.authorizationCodeGrant(config, second.callback!, { pkceCodeVerifier: verifier, expectedState: state });
+      await assert.rejects(client.authorizationCodeGrant(config, second.callback!, { pkceCodeVerifier: verifier, expectedState: state }), (e: any) => e.error === 'invalid_grant', 'the second use of a code');
+    });
+
+    test('a wrong password gets the generic sign-in error (the one an unknown user gets too); the page echoes no password', async () => {
+      const wrong = await signIn('not-the-password', client.randomPKCECodeVerifier(), client.randomState());
+      assert.equal(wrong.page?.status, 401);
+      assert.match(wrong.page!.html, /do not match/);
+      assert.doesNotMatch(wrong.page!.html, /not-the-password/);
+    });
+  });
+}
