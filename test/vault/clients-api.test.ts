@@ -333,6 +333,19 @@ for (const backend of backends()) {
       assert.deepEqual((await anonymous('/client/nothing-here')).body, { detail: 'Not Found' }, 'unknown URLs under /client are Vault-shaped');
     });
 
+    test('failures under /clients and /client are in the Vault shape', async () => {
+      const malformed = await api('/clients', { method: 'POST', rawBody: '{"client_id":' });
+      assert.equal(malformed.status, 422);
+      assert.deepEqual(malformed.body.detail[0].loc, ['body']);
+      const form = await api('/clients', { method: 'POST', rawBody: 'client_id=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(form.status, 415);
+      assert.equal(typeof form.body.detail, 'string');
+      assert.deepEqual((await api('/clients/a/b')).body, { detail: 'Not Found' });
+      assert.deepEqual((await t.fetch('/clients/a/b', { headers: { authorization: '' } })).body, { detail: 'Not Found' }, 'unknown URLs are 404 with or without a key');
+      const badEscape = await api('/client?client_id=%zz&tenant_id=default');
+      assert.ok(badEscape.status >= 400 && badEscape.status < 500, `${badEscape.status}`);
+    });
+
     test('paging: skip and limit over clients in creation order', async () => {
       const { slug: paged } = await newTenant('Paged Clients');
       for (let i = 0; i < 7; i++) assert.equal((await create({ client_id: `page-${i}`, name: `Page ${i}`, client_type: 'public' }, paged)).status, 200);
