@@ -357,6 +357,15 @@ for (const backend of backends()) {
       assert.deepEqual(await ids('skip=7'), []);
     });
 
+    test("deleting a tenant deletes its clients", async () => {
+      const doomed = await newTenant('Doomed Clients');
+      assert.equal((await create({ client_id: 'doomed', name: 'Doomed' }, doomed.slug)).status, 200);
+      assert.ok(await row(doomed.id, 'doomed'));
+      await attempt(t.client().deleteTenant(doomed.id));
+      assert.equal(await row(doomed.id, 'doomed'), undefined);
+      assert.equal((await anonymous(`/client?client_id=doomed&tenant_id=${doomed.slug}`)).status, 404);
+    });
+
     test('every write publishes its change event; refused writes publish none', async () => {
       const mine = () => events.filter((e) => e.type.startsWith('client.') && (e as { clientId?: string }).clientId === 'evented');
       assert.equal((await create({ client_id: 'evented', name: 'Evented' })).status, 200);
