@@ -16,6 +16,7 @@ import { JwtSigner } from './core/tokens/jwt-signer.js';
 import { BlockService } from './core/login/blocks.js';
 import { AccountFlows } from './core/account/account-flows.js';
 import { EmailTemplateService } from './core/email/email-template-service.js';
+import { ClientService } from './core/clients/client-service.js';
 import { Notifier } from './core/email/notifier.js';
 import { OneTimeIds } from './core/onetime/one-time-ids.js';
 import { type Mailer, TenantMailer } from './email/mailer.js';
@@ -38,6 +39,8 @@ export interface RunningServer {
   database: DatabaseHandle;
   storage: Storage;
   tenants: TenantService;
+  /** A tenant's OAuth clients (the provider verifies client secrets through it). */
+  clients: ClientService;
   /** Change events: subscribe to hear tenant, key and API-key changes from every instance. */
   changes: ChangeBus;
   changeFeed: ChangeFeedPoller;
@@ -78,6 +81,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const blocks = new BlockService({ storage, now });
   const mailer: Mailer = options.mailer ?? new TenantMailer(log);
   const emailTemplates = new EmailTemplateService({ storage, now });
+  const clients = new ClientService({ storage, changes, now });
   const notifier = new Notifier({ mailer, templates: emailTemplates, now, ...(log ? { log } : {}) });
   const account = new AccountFlows({ storage, tenants, users, ids: new OneTimeIds({ storage, now }), notifier, publicUrl: config.publicUrl, now });
   // Sign-up and address changes send a verification email when the tenant asks for one.
@@ -93,7 +97,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const oidcPurge = new ExpiredArtefactPurge({ storage, now, ...(log ? { log } : {}) });
   oidcPurge.start();
 
-  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, account, emailTemplates, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc });
+  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -106,6 +110,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     database,
     storage,
     tenants,
+    clients,
     changes,
     changeFeed,
     oidc,

@@ -15,6 +15,8 @@ import { registerLoginRoutes } from '../dialects/fusionauth/login-routes.js';
 import { vaultAuthenticate } from '../dialects/vault/context.js';
 import { registerVaultUserRoutes } from '../dialects/vault/user-routes.js';
 import { registerVaultBlockRoutes } from '../dialects/vault/block-routes.js';
+import { registerVaultClientRoutes, registerVaultPublicClientRoutes } from '../dialects/vault/client-routes.js';
+import type { ClientService } from '../core/clients/client-service.js';
 import type { BlockService } from '../core/login/blocks.js';
 import type { AccountFlows } from '../core/account/account-flows.js';
 import type { EmailTemplateService } from '../core/email/email-template-service.js';
@@ -47,6 +49,7 @@ export interface AppDeps {
   blocks: BlockService;
   account: AccountFlows;
   emailTemplates: EmailTemplateService;
+  clients: ClientService;
   /** True when the database answers (GET /api/status). */
   ready: () => Promise<boolean>;
   logger: Logger | false;
@@ -75,10 +78,13 @@ export function refuseUnreservedRoutes(app: FastifyInstance): void {
 /** The dialects' scopes: each URL prefix and the renderer of its failures. */
 const FUSIONAUTH = { prefix: '/api', render: renderFaFailure };
 const VAULT = { prefix: '/tenants', render: renderVaultFailure };
+/** The Vault's client resources sit beside /tenants: /clients (API key) and /client (none). */
+const VAULT_CLIENTS = { prefix: '/clients', render: renderVaultFailure };
+const VAULT_PUBLIC_CLIENT = { prefix: '/client', render: renderVaultFailure };
 
 /** Failures the router meets before any scope (a bad %-escape, a path parameter over 1024 characters). */
 function rendererForUrl(url: string): FailureRenderer {
-  const scope = [FUSIONAUTH, VAULT].find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
+  const scope = [FUSIONAUTH, VAULT, VAULT_CLIENTS, VAULT_PUBLIC_CLIENT].find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
   return scope?.render ?? renderBareFailure;
 }
 
@@ -139,6 +145,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
     },
     { prefix: VAULT.prefix },
+  );
+  // The Vault's clients, tenant named by the query or body: /clients with a key, /client without.
+  await app.register(
+    async (vault) => {
+      renderErrorsWith(vault, VAULT_CLIENTS.render);
+      await vault.register(async (api) => {
+        api.addHook('onRequest', vaultAuthenticate(deps));
+        registerVaultClientRoutes(api, deps);
+      });
+    },
+    { prefix: VAULT_CLIENTS.prefix },
+  );
+  await app.register(
+    async (vault) => {
+      renderErrorsWith(vault, VAULT_PUBLIC_CLIENT.render);
+      registerVaultPublicClientRoutes(vault, deps);
+    },
+    { prefix: VAULT_PUBLIC_CLIENT.prefix },
   );
   // PlusAuth routes, when they come, get their scope the same way, with renderPlusAuthFailure
   // (src/dialects/plusauth/errors.ts); OAuth endpoints with renderOAuthFailure (src/dialects/oauth/errors.ts).

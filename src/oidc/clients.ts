@@ -1,9 +1,8 @@
 /**
  * A stored client as oidc-provider's client metadata (RFC 7591 names). The secret stays
  * hashed: `client_secret` carries the SHA-256 and the provider's comparison is replaced
- * (provider-factory.ts) by one that hashes what the client presents.
+ * (provider-factory.ts) by the client service's, which hashes what the client presents.
  */
-import crypto from 'node:crypto';
 import type { ClientRecord } from '../storage/contract.js';
 
 /** The OpenID scopes every tenant's provider offers; a client's other scopes are its API's (resource) scopes. */
@@ -11,14 +10,17 @@ export const OPENID_SCOPES = ['openid', 'offline_access', 'email', 'profile', 'r
 
 export function clientMetadata(client: ClientRecord): Record<string, unknown> {
   const confidential = client.clientType === 'confidential';
+  // Without a redirect URI a client cannot take part in a browser sign-in: a confidential one
+  // is then a service (client credentials only).
+  const browserGrants = client.redirectUris.length > 0 ? ['authorization_code', 'refresh_token'] : [];
   return {
     client_id: client.clientId,
     ...(confidential && client.secretHash ? { client_secret: client.secretHash } : {}),
     client_name: client.name,
     redirect_uris: client.redirectUris,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
-    grant_types: confidential ? ['authorization_code', 'refresh_token', 'client_credentials'] : ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
+    grant_types: confidential ? [...browserGrants, 'client_credentials'] : browserGrants,
+    response_types: browserGrants.length ? ['code'] : [],
     token_endpoint_auth_method: confidential ? client.tokenEndpointAuthMethod : 'none',
     scope: client.allowedScopes.filter((scope) => OPENID_SCOPES.includes(scope)).join(' '),
     // Every tenant signs id tokens with RS256 today; EdDSA comes with the keystore's key families.
@@ -28,11 +30,4 @@ export function clientMetadata(client: ClientRecord): Record<string, unknown> {
     ...(client.policyUri ? { policy_uri: client.policyUri } : {}),
     ...(client.tosUri ? { tos_uri: client.tosUri } : {}),
   };
-}
-
-/** The presented secret against the stored SHA-256, in constant time. */
-export function secretMatches(presented: string, storedHash: string): boolean {
-  const presentedHash = crypto.createHash('sha256').update(presented, 'utf8').digest();
-  const stored = Buffer.from(storedHash, 'hex');
-  return stored.length === presentedHash.length && crypto.timingSafeEqual(presentedHash, stored);
 }

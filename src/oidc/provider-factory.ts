@@ -12,7 +12,8 @@ import type { UserService } from '../core/users/user-service.js';
 import type { Storage } from '../storage/contract.js';
 import { findAccountIn } from './account.js';
 import { tenantAdapter } from './adapter.js';
-import { OPENID_SCOPES, secretMatches } from './clients.js';
+import { OPENID_SCOPES } from './clients.js';
+import { verifySecret } from '../core/clients/client-service.js';
 import { accessTokenAlgorithm, tenantSigningJwks } from './signing-keys.js';
 
 export interface ProviderDeps {
@@ -109,7 +110,7 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
   // Client secrets are stored as SHA-256 (clients.ts): compare what is presented, hashed.
   const clientPrototype = (provider as unknown as { Client: { prototype: { clientSecret?: string; compareClientSecret(actual: string): Promise<boolean> | boolean } } }).Client.prototype;
   clientPrototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {
-    return Boolean(this.clientSecret) && secretMatches(actual, this.clientSecret!);
+    return Boolean(this.clientSecret) && verifySecret({ secretHash: this.clientSecret! }, actual);
   };
   return provider;
 }

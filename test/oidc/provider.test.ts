@@ -134,6 +134,19 @@ for (const backend of backends()) {
       assert.equal(payload.scope, 'api:read', 'a scope the client was not allowed is not granted');
     });
 
+    test('a client made with the Vault client API gets tokens; locking it through the API refuses it at once', async () => {
+      const bearer = { authorization: `Bearer ${t.apiKey}` };
+      const made = await t.fetch('/clients', { method: 'POST', headers: bearer, body: { tenant_id: a.slug, client_id: 'vault-made', name: 'Vault made', allowed_scopes: ['openid', 'api:read'] } });
+      assert.equal(made.status, 200, made.text);
+      const secret: string = made.body.client_secret;
+      const config = await client.discovery(new URL(a.issuer), 'vault-made', undefined, client.ClientSecretPost(secret), { execute: [client.allowInsecureRequests] });
+      const tokens = await client.clientCredentialsGrant(config, { scope: 'api:read' });
+      assert.ok(tokens.access_token);
+      const locked = await t.fetch('/clients/vault-made', { method: 'PUT', headers: bearer, body: { ...made.body, client_secret: undefined, tenant_id: a.slug, is_lock: true } });
+      assert.equal(locked.status, 200, locked.text);
+      await assert.rejects(client.clientCredentialsGrant(config, { scope: 'api:read' }), (error: any) => oauthError(error) === 'invalid_client', 'the provider was rebuilt on the client change');
+    });
+
     test('tenants are islands: A’s client is unknown at B, and B does not accept A’s token', async () => {
       const svc = await addClient(a);
       await assert.rejects(client.clientCredentialsGrant(await configFor(b, svc.id, svc.secret), {}), (error: any) => oauthError(error) === 'invalid_client');

@@ -78,6 +78,11 @@ for (const backend of backends()) {
       const statuses = (method: string, path: string) => Object.keys(doc.paths[path]![method]!.responses).sort();
       assert.deepEqual(statuses('post', '/tenants/{tenant_id}/users'), ['201', '401', '403', '404', '413', '415', '422']);
       assert.deepEqual(statuses('delete', '/tenants/{tenant_id}/users/{user_id}'), ['204', '401', '403', '404']);
+      assert.deepEqual(statuses('post', '/clients'), ['200', '401', '403', '404', '413', '415', '422'], 'Create Client answers 200, as seed 004 lists it');
+      assert.deepEqual(statuses('put', '/clients/{client_id}'), ['200', '401', '403', '404', '413', '415', '422']);
+      assert.deepEqual(statuses('delete', '/clients/{client_id}'), ['204', '401', '403', '404', '422']);
+      assert.deepEqual(statuses('get', '/client'), ['200', '404', '422'], 'no credential: no 401 or 403');
+      assert.deepEqual(statuses('get', '/client/tenant'), ['200', '404', '422']);
       assert.deepEqual(statuses('post', '/api/tenant'), ['200', '400', '401', '413', '415']);
       assert.deepEqual(statuses('delete', '/api/tenant/{tenantId}'), ['200', '202', '401', '404']);
       assert.deepEqual(statuses('post', '/api/login'), ['200', '203', '212', '400', '401', '404', '409', '413', '415', '429']);
@@ -114,6 +119,8 @@ for (const backend of backends()) {
         'GET /api/openapi.json',
         'GET /api/status',
         'GET /api/tenant/password-validation-rules/{tenantId}',
+        'GET /client',
+        'GET /client/tenant',
         'POST /api/user/change-password/{changePasswordId}',
         'POST /api/user/verify-email',
         'POST /api/user/verify-email/{verificationId}',
@@ -152,6 +159,16 @@ for (const backend of backends()) {
       assert.equal(check('post', '/tenants/{tenant_id}/users', 422, invalid.body), undefined);
       const missing = await t.fetch(`/tenants/default/users/${crypto.randomUUID()}`);
       assert.equal(check('get', '/tenants/{tenant_id}/users/{user_id}', 404, missing.body), undefined);
+
+      const client = await t.fetch('/clients', { method: 'POST', body: { client_id: 'documented', name: 'Documented', tenant_id: 'default', flow: { type: 'mfa', issuer: null } } });
+      assert.equal(client.status, 200, client.text);
+      assert.equal(check('post', '/clients', 200, client.body), undefined);
+      assert.equal(check('get', '/clients', 200, (await t.fetch('/clients?tenant_id=default')).body), undefined);
+      assert.equal(check('get', '/client', 200, (await t.fetch('/client?tenant_id=default&client_id=documented')).body), undefined);
+      assert.equal(check('get', '/client/tenant', 200, (await t.fetch('/client/tenant?tenant_id=default&client_id=documented')).body), undefined);
+      assert.notEqual(check('get', '/client', 200, { client_id: 'documented' }), undefined, 'the check can fail');
+      const badClient = await t.fetch('/clients', { method: 'POST', body: { client_id: 'x', name: 'X', tenant_id: 'default', redirect_uris: ['http://x.example'] } });
+      assert.equal(check('post', '/clients', 422, badClient.body), undefined);
     });
 
     test('the API reference at /api/docs is HTML whose assets all load from this server', async () => {

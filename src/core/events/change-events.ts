@@ -7,8 +7,10 @@
 export type TenantChange = { type: 'tenant.created' | 'tenant.updated' | 'tenant.deleted'; tenantId: string };
 export type KeyChange = { type: 'key.created' | 'key.updated' | 'key.rotated' | 'key.deleted'; keyId: string; tenantId: string | null };
 export type ApiKeyChange = { type: 'apiKey.created' | 'apiKey.updated' | 'apiKey.deleted'; apiKeyId: string; tenantId: string | null };
+/** A tenant's OAuth client changed: the provider pool rebuilds that tenant's provider. */
+export type ClientChange = { type: 'client.created' | 'client.updated' | 'client.deleted'; clientId: string; tenantId: string };
 
-export type ChangeEvent = TenantChange | KeyChange | ApiKeyChange;
+export type ChangeEvent = TenantChange | KeyChange | ApiKeyChange | ClientChange;
 export type ChangeType = ChangeEvent['type'];
 
 /** Where a delivered event comes from: this instance, or another through the feed. */
@@ -20,6 +22,7 @@ const TYPES: ReadonlySet<string> = new Set<ChangeType>([
   'tenant.created', 'tenant.updated', 'tenant.deleted',
   'key.created', 'key.updated', 'key.rotated', 'key.deleted',
   'apiKey.created', 'apiKey.updated', 'apiKey.deleted',
+  'client.created', 'client.updated', 'client.deleted',
 ]);
 
 /** A feed row back into an event; undefined for types this version does not know. */
@@ -36,4 +39,7 @@ export function isKeyChange(event: ChangeEvent): event is KeyChange {
 }
 export function isApiKeyChange(event: ChangeEvent): event is ApiKeyChange {
   return event.type.startsWith('apiKey.');
+}
+export function isClientChange(event: ChangeEvent): event is ClientChange {
+  return event.type.startsWith('client.');
 }

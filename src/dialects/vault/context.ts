@@ -34,14 +34,29 @@ export function vaultAuthenticate(deps: { apiKeys: ApiKeyService; tenants: Tenan
     request.vault = { apiKey };
     const tenantRef = (request.params as { tenant_id?: string } | undefined)?.tenant_id;
     if (tenantRef === undefined) return;
-    // Only a slug or a UUID can name a tenant: anything else (NUL, over-long text) is not looked up.
-    const ref = tenantRef.toLowerCase();
-    if (!SLUG_PATTERN.test(ref) && !isUuid(ref)) throw new NotFound('tenant');
-    const tenant = await deps.tenants.getBySlugOrId(ref);
-    if (apiKey.tenantId && apiKey.tenantId !== tenant.id) throw new NotPermitted();
-    if (tenant.state !== 'Active') throw new NotFound('tenant');
-    request.vault.tenant = tenant;
+    request.vault.tenant = await resolveVaultTenant(deps, tenantRef, apiKey);
   };
+}
+
+/**
+ * The active tenant a Vault `tenant_id` (slug or UUID, in a path, a query or a body) names,
+ * for this API key (none: an anonymous call). A key locked to another tenant is refused.
+ */
+export async function resolveVaultTenant(deps: { tenants: TenantService }, tenantRef: string, apiKey: ApiKey | undefined): Promise<Tenant> {
+  // Only a slug or a UUID can name a tenant: anything else (NUL, over-long text) is not looked up.
+  const ref = tenantRef.toLowerCase();
+  if (!SLUG_PATTERN.test(ref) && !isUuid(ref)) throw new NotFound('tenant');
+  const tenant = await deps.tenants.getBySlugOrId(ref);
+  if (apiKey?.tenantId && apiKey.tenantId !== tenant.id) throw new NotPermitted();
+  if (tenant.state !== 'Active') throw new NotFound('tenant');
+  return tenant;
+}
+
+/** The API key vaultAuthenticate accepted for this request. */
+export function apiKeyOf(request: FastifyRequest): ApiKey {
+  const apiKey = request.vault?.apiKey;
+  if (!apiKey) throw new Error('Vault route reached without an authenticated API key');
+  return apiKey;
 }
 
 export function tenantOf(request: FastifyRequest): Tenant {

@@ -24,9 +24,13 @@ const ERROR_BODIES: Record<number, object> = {
   503: message('A service the call needs is unavailable'),
 };
 
-/** Every Vault route authenticates and resolves `{tenant_id}`: 401, 403 and 404 always apply. */
+/**
+ * Every Vault route resolves a tenant (404 always applies); every one but the anonymous ones
+ * authenticates, so 401 and 403 apply too.
+ */
 export function vaultOperation(op: Omit<Operation, 'errors'> & { errors?: number[] }) {
-  return operationSchema({ ...op, errors: [401, 403, 404, ...(op.errors ?? [])] }, (status) => ERROR_BODIES[status] ?? message(`Error ${status}`));
+  const always = op.anonymous ? [404] : [401, 403, 404];
+  return operationSchema({ ...op, errors: [...always, ...(op.errors ?? [])] }, (status) => ERROR_BODIES[status] ?? message(`Error ${status}`));
 }
 
 const DateTime = Type.String({ format: 'date-time' });

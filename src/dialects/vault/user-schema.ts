@@ -64,7 +64,7 @@ export const VaultUserListQuerySchema = Type.Object({
 export type VaultUserListQuery = Static<typeof VaultUserListQuerySchema>;
 
 /** `{tenant_id}`: a slug or a UUID (either case). */
-const TenantRef = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' });
+export const TenantRef = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' });
 export const VaultTenantParams = Type.Object({ tenant_id: TenantRef });
 export const VaultUserParams = Type.Object({ tenant_id: TenantRef, user_id: Type.String({ minLength: 1, maxLength: 64, pattern: USER_ID_PATTERN }) });
 export const VaultUsernameParams = Type.Object({ tenant_id: TenantRef, username: Type.String({ minLength: 1, maxLength: 128, pattern: USERNAME_PATTERN }) });

@@ -231,17 +231,22 @@ export function pathSegment(schema: JsonSchema, known: readonly string[]): fc.Ar
 }
 
 /** Query parameter pairs: each named parameter absent, once (valid or not) or repeated; sometimes an unknown one. */
-export function queryPairs(params: ReadonlyArray<{ name: string; schema: JsonSchema }>): fc.Arbitrary<Array<[string, string]>> {
+/** `known` values (ids that exist) are sent for the parameters they name, beside the rest. */
+export function queryPairs(params: ReadonlyArray<{ name: string; schema: JsonSchema }>, known: Readonly<Record<string, readonly string[]>> = {}): fc.Arbitrary<Array<[string, string]>> {
   const text = (schema: JsonSchema) =>
     fc.oneof(
       (validValue(schema) as fc.Arbitrary<unknown>).map((v) => String(v)),
       (invalidValue(schema) as fc.Arbitrary<unknown>).map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')),
       fc.constantFrom('', '1e400', '-1', '99999999999999999999', '0x10', '\u0000', 'a\u0000'),
     );
+  const once = (p: { name: string; schema: JsonSchema }) => {
+    const values = known[p.name] ?? [];
+    return values.length ? fc.oneof({ weight: 1, arbitrary: text(p.schema) }, { weight: 2, arbitrary: fc.constantFrom(...values) }) : text(p.schema);
+  };
   const one = (p: { name: string; schema: JsonSchema }) =>
     fc.oneof(
       { weight: 2, arbitrary: fc.constant([] as Array<[string, string]>) },
-      { weight: 3, arbitrary: text(p.schema).map((v) => [[p.name, v]] as Array<[string, string]>) },
+      { weight: 3, arbitrary: once(p).map((v) => [[p.name, v]] as Array<[string, string]>) },
       { weight: 1, arbitrary: fc.array(text(p.schema), { minLength: 2, maxLength: 3 }).map((vs) => vs.map((v) => [p.name, v] as [string, string])) },
     );
   const unknown = fc.option(fc.tuple(fc.constantFrom('unknown', 'async', 'limit', 'email'), fc.string({ maxLength: 8 })), { nil: undefined });
