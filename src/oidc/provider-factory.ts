@@ -95,6 +95,9 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
       Grant: tokens.refreshTokenTtlSeconds,
       Interaction: 600,
     },
+    // FusionAuth refreshTokenUsagePolicy: OneTimeUse rotates on every use, and the engine revokes
+    // the whole grant when a used refresh token comes back (reuse detection); Reusable never rotates.
+    rotateRefreshToken: () => tokens.refreshTokenUsage === 'OneTimeUse',
     // Refresh tokens for every client allowed the grant (not only with offline_access and consent).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     extraTokenClaims: async (_ctx, token) => {

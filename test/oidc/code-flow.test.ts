@@ -133,6 +133,48 @@ for (const backend of backends()) {
       await assert.rejects(client.authorizationCodeGrant(config, second.callback!, { pkceCodeVerifier: verifier, expectedState: state }), (e: any) => e.error === 'invalid_grant', 'the second use of a code');
     });
 
+    test('code reuse revokes what the first use issued', async () => {
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const { callback } = await signIn('Analytical-Engine-1843', verifier, state);
+      const first = await client.authorizationCodeGrant(config, callback!, { pkceCodeVerifier: verifier, expectedState: state });
+      assert.equal((await client.tokenIntrospection(config, first.access_token)).active, true);
+      await assert.rejects(client.authorizationCodeGrant(config, callback!, { pkceCodeVerifier: verifier, expectedState: state }), (e: any) => e.error === 'invalid_grant');
+      assert.equal((await client.tokenIntrospection(config, first.access_token)).active, false, 'the access token of the first use is revoked');
+      await assert.rejects(client.refreshTokenGrant(config, first.refresh_token!), (e: any) => e.error === 'invalid_grant', 'and its refresh token');
+    });
+
+    test('OneTimeUse refresh tokens rotate, and a reused one revokes the whole grant', async () => {
+      assert.equal((await attempt(t.client().patchTenant(tenantId, { tenant: { jwtConfiguration: { refreshTokenUsagePolicy: 'OneTimeUse' } } as any }))).statusCode, 200);
+      try {
+        const verifier = client.randomPKCECodeVerifier();
+        const state = client.randomState();
+        const { callback } = await signIn('Analytical-Engine-1843', verifier, state);
+        const tokens = await client.authorizationCodeGrant(config, callback!, { pkceCodeVerifier: verifier, expectedState: state });
+        const rotated = await client.refreshTokenGrant(config, tokens.refresh_token!);
+        assert.ok(rotated.refresh_token && rotated.refresh_token !== tokens.refresh_token, 'a new refresh token each use');
+        await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token!), (e: any) => e.error === 'invalid_grant', 'the used one is refused');
+        await assert.rejects(client.refreshTokenGrant(config, rotated.refresh_token!), (e: any) => e.error === 'invalid_grant', 'and the grant is revoked: its newest token too');
+      } finally {
+        await attempt(t.client().patchTenant(tenantId, { tenant: { jwtConfiguration: { refreshTokenUsagePolicy: 'Reusable' } } as any }));
+      }
+    });
+
+    test('a disabled user’s refresh token is refused', async () => {
+      const made = await t.fetch(`/tenants/${slug}/users`, { method: 'POST', body: { username: 'grace', email: 'grace@example.com', password: 'Compiler-Pioneer-1952', is_verified: true }, headers: { authorization: `Bearer ${t.apiKey}` } });
+      assert.equal(made.status, 201, made.text);
+      const browser = new Browser(t.url);
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state });
+      const html = await (await browser.follow(await browser.request(url.href))).response.text();
+      const back = await browser.follow(await browser.request(actionOf(html), { method: 'POST', form: { _csrf: csrfOf(html), login: 'grace', password: 'Compiler-Pioneer-1952' } }));
+      const tokens = await client.authorizationCodeGrant(config, new URL(back.location!), { pkceCodeVerifier: verifier, expectedState: state });
+      const replaced = await t.fetch(`/tenants/${slug}/users/${made.body.user_id}`, { method: 'PUT', body: { username: 'grace', email: 'grace@example.com', is_disabled: true, is_verified: true }, headers: { authorization: `Bearer ${t.apiKey}` } });
+      assert.equal(replaced.status, 200, replaced.text);
+      await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token!), (e: any) => e.error === 'invalid_grant');
+    });
+
     test('a wrong password gets the generic sign-in error (the one an unknown user gets too); the page echoes no password', async () => {
       const wrong = await signIn('not-the-password', client.randomPKCECodeVerifier(), client.randomState());
       assert.equal(wrong.page?.status, 401);
