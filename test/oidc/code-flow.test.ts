@@ -175,6 +175,24 @@ for (const backend of backends()) {
       await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token!), (e: any) => e.error === 'invalid_grant');
     });
 
+    test('RP-initiated logout: a registered post-logout URI is honoured; an unsigned or altered id_token_hint and an unregistered URI are refused', async () => {
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const { callback } = await signIn('Analytical-Engine-1843', verifier, state);
+      const tokens = await client.authorizationCodeGrant(config, callback!, { pkceCodeVerifier: verifier, expectedState: state });
+      const endSession = (hint: string, uri: string) => fetch(client.buildEndSessionUrl(config, { id_token_hint: hint, post_logout_redirect_uri: uri, state: 'bye' }), { redirect: 'manual' });
+      const ok = await endSession(tokens.id_token!, 'https://rp.example/bye');
+      assert.equal(ok.status, 200, 'the logout confirmation');
+      const [header, payload] = tokens.id_token!.split('.');
+      const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
+      assert.equal((await endSession(unsigned, 'https://rp.example/bye')).status, 400, 'alg none');
+      const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: 'someone-else' })).toString('base64url');
+      assert.equal((await endSession(`${header}.${forgedPayload}.${tokens.id_token!.split('.')[2]}`, 'https://rp.example/bye')).status, 400, 'a forged hint');
+      const elsewhere = await endSession(tokens.id_token!, 'https://evil.example/bye');
+      assert.equal(elsewhere.status, 400, 'an unregistered post-logout URI');
+      assert.equal(elsewhere.headers.get('location'), null);
+    });
+
     test('a wrong password gets the generic sign-in error (the one an unknown user gets too); the page echoes no password', async () => {
       const wrong = await signIn('not-the-password', client.randomPKCECodeVerifier(), client.randomState());
       assert.equal(wrong.page?.status, 401);
