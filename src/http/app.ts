@@ -37,6 +37,7 @@ import { registerApiDocs, registerOpenApi } from './openapi.js';
 import { registerSystemRoutes } from './system-routes.js';
 import { registerPages } from '../pages/index.js';
 import { registerOidc } from '../oidc/mount.js';
+import { registerVaultLogoutRoutes, registerVaultTenantTokenRoute, registerVaultTokenRoute } from '../oidc/vault-endpoints.js';
 import type { ProviderPool } from '../oidc/tenant-pool.js';
 
 export interface AppDeps {
@@ -81,10 +82,12 @@ const VAULT = { prefix: '/tenants', render: renderVaultFailure };
 /** The Vault's client resources sit beside /tenants: /clients (API key) and /client (none). */
 const VAULT_CLIENTS = { prefix: '/clients', render: renderVaultFailure };
 const VAULT_PUBLIC_CLIENT = { prefix: '/client', render: renderVaultFailure };
+const VAULT_TOKEN = { prefix: '/token', render: renderVaultFailure };
+const VAULT_LOGOUT = { prefix: '/logout', render: renderVaultFailure };
 
 /** Failures the router meets before any scope (a bad %-escape, a path parameter over 1024 characters). */
 function rendererForUrl(url: string): FailureRenderer {
-  const scope = [FUSIONAUTH, VAULT, VAULT_CLIENTS, VAULT_PUBLIC_CLIENT].find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
+  const scope = [FUSIONAUTH, VAULT, VAULT_CLIENTS, VAULT_PUBLIC_CLIENT, VAULT_TOKEN, VAULT_LOGOUT].find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
   return scope?.render ?? renderBareFailure;
 }
 
@@ -143,6 +146,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerVaultUserRoutes(api, deps);
         registerVaultBlockRoutes(api, deps);
       });
+      // The client authenticates itself at the token endpoint: no API key.
+      await registerVaultTenantTokenRoute(vault, deps);
     },
     { prefix: VAULT.prefix },
   );
@@ -164,6 +169,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: VAULT_PUBLIC_CLIENT.prefix },
   );
+  // The Vault's doors to the tenants' providers: token exchange and logout (src/oidc/vault-endpoints.ts).
+  for (const [prefix, register] of [[VAULT_TOKEN, registerVaultTokenRoute], [VAULT_LOGOUT, registerVaultLogoutRoutes]] as const) {
+    await app.register(
+      async (vault) => {
+        renderErrorsWith(vault, prefix.render);
+        await register(vault, deps);
+      },
+      { prefix: prefix.prefix },
+    );
+  }
   // PlusAuth routes, when they come, get their scope the same way, with renderPlusAuthFailure
   // (src/dialects/plusauth/errors.ts); OAuth endpoints with renderOAuthFailure (src/dialects/oauth/errors.ts).
   // Hosted pages under /{slug}/… and their assets, with their own error pages (src/pages).

@@ -18,6 +18,7 @@ export const TAGS = [
   { name: 'Email Template', description: 'FusionAuth Email Template API' },
   { name: 'Vault: Users', description: 'Vault (snake_case) user API under /tenants/{tenant_id}' },
   { name: 'Vault: Blocked lists', description: 'Vault blocked IP addresses and users' },
+  { name: 'Vault: OIDC', description: 'The doors to a tenant\'s OpenID Provider: token exchange and logout (the provider itself is described by each issuer\'s discovery document)' },
   { name: 'Vault: Clients', description: "A tenant's OAuth clients: /clients with an API key, /client (the public part) without" },
 ];
 

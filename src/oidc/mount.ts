@@ -34,9 +34,9 @@ async function activeTenant(tenants: TenantService, find: () => Promise<Tenant>)
   }
 }
 
-/** Hands the raw request to the tenant's provider as if it were mounted at `/{slug}`. */
-async function forward(deps: OidcMountDeps, tenant: Tenant, request: FastifyRequest, reply: FastifyReply, path: string): Promise<void> {
-  const { handle } = await deps.oidc.get(tenant);
+/** Hands the raw request to the tenant's provider as if it were mounted at `/{slug}`; `path` is the engine's. */
+export async function forwardToProvider(oidc: ProviderPool, tenant: Tenant, request: FastifyRequest, reply: FastifyReply, path: string): Promise<void> {
+  const { handle } = await oidc.get(tenant);
   const raw = request.raw as typeof request.raw & { originalUrl?: string };
   const query = raw.url?.includes('?') ? raw.url.slice(raw.url.indexOf('?')) : '';
   raw.originalUrl = `/${tenant.slug}${path}${query}`;
@@ -56,7 +56,7 @@ export async function registerOidc(app: FastifyInstance, deps: OidcMountDeps): P
       if (!SLUG_PATTERN.test(slug) || isReservedPathSegment(slug)) return deps.notFound(request, reply);
       const tenant = await activeTenant(deps.tenants, () => deps.tenants.getBySlugOrId(slug));
       if (!tenant || tenant.slug !== slug) return deps.notFound(request, reply);
-      return forward(deps, tenant, request, reply, `/${request.params['*'] ?? ''}`);
+      return forwardToProvider(deps.oidc, tenant, request, reply, `/${request.params['*'] ?? ''}`);
     };
     // The engine's endpoints are documented by each issuer's discovery document, not here.
     const hidden = { schema: { hide: true } };
@@ -69,7 +69,7 @@ export async function registerOidc(app: FastifyInstance, deps: OidcMountDeps): P
       if (!isUuid(id)) return deps.notFound(request, reply);
       const tenant = await activeTenant(deps.tenants, () => deps.tenants.get({}, id));
       if (!tenant) return deps.notFound(request, reply);
-      return forward(deps, tenant, request, reply, '/.well-known/openid-configuration');
+      return forwardToProvider(deps.oidc, tenant, request, reply, '/.well-known/openid-configuration');
     });
   });
 }

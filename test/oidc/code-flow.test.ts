@@ -193,6 +193,36 @@ for (const backend of backends()) {
       assert.equal(elsewhere.headers.get('location'), null);
     });
 
+    test('the Vault’s token exchange (POST /token with tenant_id, POST /tenants/{id}/token) and logout doors', async () => {
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const { callback } = await signIn('Analytical-Engine-1843', verifier, state);
+      const form = (fields: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+      const code = callback!.searchParams.get('code')!;
+      const exchanged = await fetch(`${t.url}/token`, form({ tenant_id: slug, client_id: clientId, client_secret: secret, grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }));
+      const body = (await exchanged.json()) as Record<string, unknown>;
+      assert.equal(exchanged.status, 200, JSON.stringify(body));
+      assert.equal(body.token_type, 'Bearer');
+      for (const field of ['access_token', 'refresh_token', 'id_token']) assert.equal(typeof body[field], 'string', field);
+      assert.equal(typeof body.expires_in, 'number');
+
+      const refreshed = await fetch(`${t.url}/tenants/${tenantId}/token`, form({ client_id: clientId, client_secret: secret, grant_type: 'refresh_token', refresh_token: String(body.refresh_token) }));
+      assert.equal(refreshed.status, 200, await refreshed.clone().text());
+      const reused = await fetch(`${t.url}/token`, form({ tenant_id: slug, client_id: clientId, client_secret: secret, grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }));
+      assert.equal(reused.status, 400);
+      assert.equal(((await reused.json()) as { error: string }).error, 'invalid_grant', 'OAuth errors keep RFC 6749’s shape');
+
+      const missing = await fetch(`${t.url}/token`, form({ tenant_id: slug, grant_type: 'refresh_token' }));
+      assert.equal(missing.status, 422);
+      assert.deepEqual(((await missing.json()) as { detail: Array<{ loc: unknown[] }> }).detail[0]!.loc, ['body', 'client_id']);
+      assert.equal((await fetch(`${t.url}/token`, form({ tenant_id: 'no-such-tenant', client_id: clientId, grant_type: 'refresh_token' }))).status, 404);
+
+      const logout = await fetch(`${t.url}/logout?${new URLSearchParams({ id_token_hint: String(body.id_token), post_logout_redirect_uri: 'https://rp.example/bye', state: 's' })}`, { redirect: 'manual' });
+      assert.equal(logout.status, 200, 'the logout confirmation of the hint’s issuer');
+      const foreign = await fetch(`${t.url}/logout?${new URLSearchParams({ id_token_hint: 'not-a-jwt' })}`);
+      assert.equal(foreign.status, 422);
+    });
+
     test('a wrong password gets the generic sign-in error (the one an unknown user gets too); the page echoes no password', async () => {
       const wrong = await signIn('not-the-password', client.randomPKCECodeVerifier(), client.randomState());
       assert.equal(wrong.page?.status, 401);

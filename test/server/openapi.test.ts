@@ -121,9 +121,13 @@ for (const backend of backends()) {
         'GET /api/tenant/password-validation-rules/{tenantId}',
         'GET /client',
         'GET /client/tenant',
+        'GET /logout',
         'POST /api/user/change-password/{changePasswordId}',
         'POST /api/user/verify-email',
         'POST /api/user/verify-email/{verificationId}',
+        'POST /logout',
+        'POST /tenants/{tenant_id}/token',
+        'POST /token',
       ]);
       for (const { method, path, op } of operations(doc)) {
         const url = path.replace('{tenant_id}', 'default').replace(/\{[^}]+\}/g, () => crypto.randomUUID());
