@@ -12,6 +12,8 @@ import type { TenantService } from '../core/tenants/tenant-service.js';
 import type { ProviderPool } from '../oidc/tenant-pool.js';
 import { csrfToken, verifyCsrf } from './csrf.js';
 import { formFields, localeOf, resolveTenant, tenantOf, tenantPathOf } from './context.js';
+import { type LocaleChoice, pickLocale } from './i18n/index.js';
+import { allowFormTarget } from './security.js';
 import { page } from './view.js';
 
 export const INTERACTION_ROUTE = '/:slug/interaction/:uid';
@@ -23,6 +25,17 @@ export interface InteractionDeps {
   tenants: TenantService;
   login: LoginService;
   oidc: ProviderPool;
+}
+
+/** The origin of an http(s) URL, or undefined (URL.parse is Node 22's: not here). */
+function originOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function registerInteractionPages(pages: FastifyInstance, deps: InteractionDeps): void {
@@ -44,8 +57,20 @@ export function registerInteractionPages(pages: FastifyInstance, deps: Interacti
     return page(request, reply, 400, 'message', locale, { tenantName: tenantOf(request).name, title: locale.messages.login.title, message: locale.messages.login.expired, kind: 'error' });
   }
 
-  function form(request: FastifyRequest, reply: FastifyReply, status: number, interaction: Interaction, problem: string | undefined, loginValue = "") {
-    const locale = localeOf(request);
+  /** The client's `ui_locales` (OIDC Core 3.1.2.1) first, then `?locale=` and Accept-Language. */
+  function localeFor(request: FastifyRequest, interaction: Interaction): LocaleChoice {
+    const asked = typeof interaction.params.ui_locales === 'string' ? interaction.params.ui_locales.split(' ').filter(Boolean) : [];
+    for (const tag of asked) {
+      const choice = pickLocale({ locale: tag.split('-')[0] }, undefined);
+      if (choice.fromQuery) return choice;
+    }
+    return localeOf(request);
+  }
+
+  function form(request: FastifyRequest, reply: FastifyReply, status: number, interaction: Interaction, problem: string | undefined, loginValue = '') {
+    const locale = localeFor(request, interaction);
+    const origin = originOf(interaction.params.redirect_uri);
+    if (origin) allowFormTarget(request, origin);
     const clientId = String(interaction.params.client_id ?? '');
     return page(request, reply, status, 'login', locale, {
       tenantName: tenantOf(request).name,
@@ -89,7 +114,7 @@ export function registerInteractionPages(pages: FastifyInstance, deps: Interacti
     const found = await interactionOf(request, reply);
     if (!found || found.interaction.prompt.name !== 'login') return expired(request, reply);
     const { provider, interaction } = found;
-    const t = localeOf(request).messages.login;
+    const t = localeFor(request, interaction).messages.login;
     const fields = formFields(request.body, ['login', 'password']);
     const loginId = fields?.login?.trim() ?? '';
     const password = fields?.password ?? '';
