@@ -48,6 +48,7 @@ function keyRecord(name: string, tenantId: string | null): KeyRecord {
     expirationInstant: null,
     rotatedInstant: null,
     revokedInstant: null,
+    keystoreState: null,
   };
 }
 

@@ -6,6 +6,7 @@ import * as m003 from './003_login_failures.js';
 import * as m004 from './004_one_time_ids_and_templates.js';
 import * as m005 from './005_user_counts_and_sort_indexes.js';
 import * as m006 from './006_change_feed_and_history_tenant.js';
+import * as m008 from './008_keystore.js';
 
 /** Migrations are compiled in (no directory scanning), so `dist/` runs anywhere. */
 export function migrationProvider(kind: DatabaseKind): MigrationProvider {
@@ -18,6 +19,7 @@ export function migrationProvider(kind: DatabaseKind): MigrationProvider {
         '004_one_time_ids_and_templates': m004,
         '005_user_counts_and_sort_indexes': m005,
         '006_change_feed_and_history_tenant': { up: m006.up(kind), down: m006.down },
+        '008_keystore': m008,
       };
     },
   };
