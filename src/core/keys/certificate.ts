@@ -14,6 +14,8 @@ x509.cryptoProvider.set(crypto.webcrypto as never);
 
 /** Self-signed key certificates do not expire with the key (keys have no expiry): ten years. */
 const VALIDITY_MS = 10 * 365 * 24 * 3600_000;
+/** notBefore is backdated this much, so a verifier whose clock is a little behind accepts it. */
+const BACKDATE_MS = 5 * 60_000;
 
 type WebAlgorithm = { name: string; namedCurve?: string; hash?: string };
 
@@ -54,7 +56,7 @@ export async function selfSignedCertificate(algorithm: KeyAlgorithm, privateKeyP
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial.toString('hex'),
     name: [{ CN: [subject] }],
-    notBefore: new Date(now),
+    notBefore: new Date(now - BACKDATE_MS),
     notAfter: new Date(now + VALIDITY_MS),
     signingAlgorithm: web.sign,
     keys: { privateKey, publicKey },

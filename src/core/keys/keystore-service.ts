@@ -26,7 +26,7 @@ import type { ChangeBus, Emit } from '../events/change-bus.js';
 import { isKeyChange, isTenantChange } from '../events/change-events.js';
 import type { Tenant } from '../tenants/settings.js';
 import { READ_CACHE_TTL_MS } from '../read-cache.js';
-import { type KeyAlgorithm, keyTypeOf } from './algorithms.js';
+import type { KeyAlgorithm } from './algorithms.js';
 import { tenantKeyName } from './key-names.js';
 import type { KeyService } from './key-service.js';
 
@@ -152,18 +152,18 @@ export class KeystoreService {
     return (await this.snapshot(tenant)).keystore.entries.some((e) => e.key.kid === kid && e.state === 'revoked');
   }
 
+  /** The published keys' private halves, in the public JWKS's order (HMAC keys are never published). */
   private privateJwks(snapshot: Snapshot): JWK[] {
-    const published = new Set(snapshot.keystore.jwks.keys.map((k) => k.kid));
-    const out: Array<{ order: number; jwk: JWK }> = [];
-    for (const record of snapshot.records) {
-      if (!published.has(record.kid) || keyTypeOf(record.algorithm as KeyAlgorithm) === 'HMAC') continue;
-      const secret = this.deps.keys.openSecret(record);
-      if (secret === null) continue;
+    const byKid = new Map(snapshot.records.map((record) => [record.kid, record]));
+    const out: JWK[] = [];
+    for (const { kid } of snapshot.keystore.jwks.keys) {
+      const record = byKid.get(kid!);
+      const secret = record && this.deps.keys.openSecret(record);
+      if (!record || !secret) continue;
       const { key_ops: _ops, ...pub } = (record.publicJwk ?? {}) as JWK;
-      const jwk = { ...(crypto.createPrivateKey(secret).export({ format: 'jwk' }) as JWK), ...pub, kid: record.kid, use: 'sig' };
-      out.push({ order: ORDER[record.keystoreState!], jwk });
+      out.push({ ...(crypto.createPrivateKey(secret).export({ format: 'jwk' }) as JWK), ...pub, kid: record.kid, use: 'sig' });
     }
-    return out.sort((a, b) => a.order - b.order).map((o) => o.jwk);
+    return out;
   }
 
   private async snapshot(tenant: Tenant): Promise<Snapshot> {
