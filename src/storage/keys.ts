@@ -49,6 +49,9 @@ function toRow(key: KeyRecord): Selectable<KeysTable> {
   };
 }
 
+/** Unique columns → fields; a second current or next key per tenant and algorithm (008's indexes) is `keystoreState`. */
+const UNIQUE = { id: 'id', name: 'name', algorithm: 'keystoreState' };
+
 export class KyselyKeyRepository implements KeyRepository {
   constructor(private readonly db: Executor) {}
 
@@ -73,7 +76,7 @@ export class KyselyKeyRepository implements KeyRepository {
   }
 
   async insert(key: KeyRecord): Promise<void> {
-    await uniquely('key', { id: 'id', name: 'name' }, () => this.db.insertInto('keys').values(toRow(key)).execute());
+    await uniquely('key', UNIQUE, () => this.db.insertInto('keys').values(toRow(key)).execute());
   }
 
   async delete(id: string): Promise<boolean> {
@@ -109,7 +112,7 @@ export class KyselyKeyRepository implements KeyRepository {
   }
 
   async moveState(tenantId: string, id: string, from: KeystoreState, move: KeystoreMove): Promise<boolean> {
-    const result = await uniquely('key', { keystore_state: 'keystoreState' }, () =>
+    const result = await uniquely('key', UNIQUE, () =>
       this.db
         .updateTable('keys')
         .set({
