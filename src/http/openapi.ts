@@ -18,6 +18,7 @@ export const TAGS = [
   { name: 'Email Template', description: 'FusionAuth Email Template API' },
   { name: 'Vault: Users', description: 'Vault (snake_case) user API under /tenants/{tenant_id}' },
   { name: 'Vault: Blocked lists', description: 'Vault blocked IP addresses and users' },
+  { name: 'Vault: Signing keys', description: "A tenant's keystore: public JWKS, rotation and revocation" },
 ];
 
 export const DOCS_PATH = '/api/docs';

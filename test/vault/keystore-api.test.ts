@@ -113,6 +113,13 @@ for (const backend of backends()) {
       };
       assert.equal(await byKid('ES256'), one(ks, 'current', 'ES256').key.kid);
       assert.equal(await byKid('RS256'), one(ks, 'current', 'RS256').key.kid);
+      // The Key API may not delete a next key (it is about to sign) nor a current one.
+      const stored = await t.server.storage.keys.keystoreOf(ten.id);
+      for (const key of stored) {
+        const deleted = await attempt(t.client().deleteKey(key.id));
+        assert.equal(deleted.statusCode, 400, `${key.keystoreState} ${key.algorithm}`);
+        assert.equal(deleted.response.generalErrors[0].code, '[inUse]keyId');
+      }
     });
 
     test('rotation: next → current, current → previous (rotated now), a new next; old tokens still verify, new ones are signed by the former next key', async () => {

@@ -144,6 +144,10 @@ export class KeyService {
       if (users.length) {
         throw new ValidationFailed([], [{ code: '[inUse]keyId', message: `The key is used by ${users.length} tenant(s) and cannot be deleted.` }]);
       }
+      // A published next key is about to sign: its tenant revokes it instead (which replaces it).
+      if (record.keystoreState === 'next') {
+        throw new ValidationFailed([], [{ code: '[inUse]keyId', message: "The key is its tenant's next signing key; revoke it through the tenant's keystore instead." }]);
+      }
       await tx.keys.delete(id);
       await emit({ type: 'key.deleted', keyId: id, tenantId: record.tenantId });
     });
