@@ -329,6 +329,22 @@ for (const backend of backends()) {
       assert.equal(hmac.response.key!.certificate, undefined);
     });
 
+    test('a keystore from before 008 (no next keys): its first rotation makes new current and next keys and re-points the tenant', async () => {
+      const ten = await tenant();
+      const before = await ten.keystore();
+      await t.server.database.db.updateTable('keys').set({ keystore_state: null }).where('tenant_id', '=', ten.id).where('keystore_state', '=', 'next').execute();
+      await t.server.changes.transaction((_tx, emit) => emit({ type: 'key.updated', keyId: 'all', tenantId: ten.id }));
+      assert.equal(byState(await ten.keystore(), 'next').length, 0);
+      const after = await ten.rotate();
+      for (const alg of ['ES256', 'RS256']) {
+        assert.equal(one(after, 'previous', alg).key.kid, one(before, 'current', alg).key.kid);
+        const current = one(after, 'current', alg);
+        assert.ok(!before.keystore.some((e) => e.key.kid === current.key.kid), 'a new current key');
+        assert.notEqual(one(after, 'next', alg).key.kid, current.key.kid);
+      }
+      assert.equal(decodeProtectedHeader(await ten.token()).kid, one(after, 'current', 'ES256').key.kid);
+    });
+
     test('another algorithm family can be added (a client asking for EdDSA); it rotates with the others', async () => {
       const ten = await tenant();
       const record = await t.server.tenants.getBySlugOrId(ten.slug);
