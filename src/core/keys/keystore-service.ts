@@ -79,6 +79,9 @@ interface Snapshot {
   expires: number;
 }
 
+/** Tenants whose keystore is kept in memory; the least recently loaded is dropped first. */
+const MAX_CACHED_TENANTS = 10_000;
+
 /** A concurrent rotation or revocation moved a key first. */
 class LostRace extends Error {}
 
@@ -172,7 +175,11 @@ export class KeystoreService {
     if (hit && hit.expires > now) return hit;
     const generation = this.generation;
     const snapshot = this.build(tenant, await this.deps.storage.keys.keystoreOf(tenant.id), now);
-    if (generation === this.generation) this.cache.set(tenant.id, snapshot);
+    if (generation === this.generation) {
+      this.cache.delete(tenant.id);
+      if (this.cache.size >= MAX_CACHED_TENANTS) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(tenant.id, snapshot);
+    }
     return snapshot;
   }
 
