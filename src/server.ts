@@ -9,6 +9,7 @@ import type { Config } from './config/config.js';
 import { ApiKeyService } from './core/apikeys/api-key-service.js';
 import { type BootstrapResult, bootstrap } from './core/bootstrap.js';
 import { KeyService } from './core/keys/key-service.js';
+import { KeystoreService } from './core/keys/keystore-service.js';
 import { TenantService } from './core/tenants/tenant-service.js';
 import { UserService } from './core/users/user-service.js';
 import { LoginService } from './core/login/login-service.js';
@@ -41,6 +42,8 @@ export interface RunningServer {
   tenants: TenantService;
   /** A tenant's OAuth clients (the provider verifies client secrets through it). */
   clients: ClientService;
+  /** Each tenant's signing keys: rotation, revocation, public and signing JWKS. */
+  keystore: KeystoreService;
   /** Change events: subscribe to hear tenant, key and API-key changes from every instance. */
   changes: ChangeBus;
   changeFeed: ChangeFeedPoller;
@@ -73,7 +76,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const signals = new Signals(log);
   const cacheTtl = options.cacheTtlMs !== undefined ? { cacheTtlMs: options.cacheTtlMs } : {};
   const keys = new KeyService({ storage, changes, masterKey, now });
-  const tenants = new TenantService({ storage, changes, keys, publicUrl: config.publicUrl, now, ...cacheTtl, ...(log ? { log } : {}) });
+  const keystore = new KeystoreService({ storage, changes, keys, now, ...cacheTtl });
+  const tenants = new TenantService({ storage, changes, keys, keystore, publicUrl: config.publicUrl, now, ...cacheTtl, ...(log ? { log } : {}) });
   const apiKeys = new ApiKeyService({ storage, changes, now, ...cacheTtl });
   const users = new UserService({ storage, now, signals });
   const login = new LoginService({ storage, users, signals, now });
@@ -93,11 +97,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const bootstrapResult = await bootstrap({ storage, tenants, apiKeys, apiKeyValue: config.bootstrapApiKey, now });
   await tenants.resumePendingDeletes();
   await changeFeed.start();
-  const oidc = new ProviderPool({ storage, keys, users, masterKey, publicUrl: config.publicUrl, behindProxy: config.trustProxy.length > 0, now, changes, maxProviders: config.maxProviders });
+  const oidc = new ProviderPool({ storage, keys, keystore, users, masterKey, publicUrl: config.publicUrl, behindProxy: config.trustProxy.length > 0, now, changes, maxProviders: config.maxProviders });
   const oidcPurge = new ExpiredArtefactPurge({ storage, now, ...(log ? { log } : {}) });
   oidcPurge.start();
 
-  const app = await buildApp({ tenants, keys, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc });
+  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -111,6 +115,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     storage,
     tenants,
     clients,
+    keystore,
     changes,
     changeFeed,
     oidc,

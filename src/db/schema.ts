@@ -40,6 +40,8 @@ export interface KeysTable {
   expiration_instant: number | null;
   rotated_instant: number | null;
   revoked_instant: number | null;
+  /** next | current | previous | revoked for a key in its tenant's keystore; null outside (008). */
+  keystore_state: string | null;
 }
 
 export interface ApiKeysTable {

@@ -7,6 +7,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { Logger } from 'pino';
 import type { ApiKeyService } from '../core/apikeys/api-key-service.js';
 import type { KeyService } from '../core/keys/key-service.js';
+import type { KeystoreService } from '../core/keys/keystore-service.js';
 import type { TenantService } from '../core/tenants/tenant-service.js';
 import type { UserService } from '../core/users/user-service.js';
 import type { LoginService } from '../core/login/login-service.js';
@@ -17,6 +18,7 @@ import { registerVaultUserRoutes } from '../dialects/vault/user-routes.js';
 import { registerVaultBlockRoutes } from '../dialects/vault/block-routes.js';
 import { registerVaultClientRoutes, registerVaultPublicClientRoutes } from '../dialects/vault/client-routes.js';
 import type { ClientService } from '../core/clients/client-service.js';
+import { registerVaultKeystoreRoutes } from '../dialects/vault/keystore-routes.js';
 import type { BlockService } from '../core/login/blocks.js';
 import type { AccountFlows } from '../core/account/account-flows.js';
 import type { EmailTemplateService } from '../core/email/email-template-service.js';
@@ -43,6 +45,7 @@ import type { ProviderPool } from '../oidc/tenant-pool.js';
 export interface AppDeps {
   tenants: TenantService;
   keys: KeyService;
+  keystore: KeystoreService;
   apiKeys: ApiKeyService;
   users: UserService;
   login: LoginService;
@@ -145,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         api.addHook('onRequest', vaultAuthenticate(deps));
         registerVaultUserRoutes(api, deps);
         registerVaultBlockRoutes(api, deps);
+        registerVaultKeystoreRoutes(api, deps);
       });
       // The client authenticates itself at the token endpoint: no API key.
       await registerVaultTenantTokenRoute(vault, deps);

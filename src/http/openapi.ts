@@ -20,6 +20,7 @@ export const TAGS = [
   { name: 'Vault: Blocked lists', description: 'Vault blocked IP addresses and users' },
   { name: 'Vault: OIDC', description: 'The doors to a tenant\'s OpenID Provider: token exchange and logout (the provider itself is described by each issuer\'s discovery document)' },
   { name: 'Vault: Clients', description: "A tenant's OAuth clients: /clients with an API key, /client (the public part) without" },
+  { name: 'Vault: Signing keys', description: "A tenant's keystore: public JWKS, rotation and revocation" },
 ];
 
 export const DOCS_PATH = '/api/docs';

@@ -14,11 +14,13 @@ import { findAccountIn } from './account.js';
 import { tenantAdapter } from './adapter.js';
 import { OPENID_SCOPES } from './clients.js';
 import { verifySecret } from '../core/clients/client-service.js';
-import { accessTokenAlgorithm, tenantSigningJwks } from './signing-keys.js';
+import { joseAlgorithm } from '../core/keys/algorithms.js';
+import type { KeystoreService } from '../core/keys/keystore-service.js';
 
 export interface ProviderDeps {
   storage: Storage;
   keys: KeyService;
+  keystore: KeystoreService;
   users: UserService;
   masterKey: MasterKey;
   publicUrl: string;
@@ -35,14 +37,16 @@ export function issuerOf(publicUrl: string, tenant: Tenant): string {
 export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise<Provider> {
   const issuer = issuerOf(deps.publicUrl, tenant);
   const tokens = tenant.settings.tokens;
-  const accessTokenAlg = await accessTokenAlgorithm(tenant, deps.keys);
+  // Access tokens are signed with the tenant's current access-token key (its keystore's family for that algorithm).
+  const accessTokenAlg = joseAlgorithm((await deps.keys.get(tokens.accessTokenKeyId)).algorithm);
   const mount = `/${tenant.slug}`;
   const secure = deps.publicUrl.startsWith('https:');
   const cookie = { httpOnly: true, sameSite: 'lax' as const, path: mount, secure };
 
   const configuration: Configuration = {
     adapter: tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now }),
-    jwks: await tenantSigningJwks(tenant, deps.keys),
+    // The keystore's private JWKs: current keys first (they sign), next and previous published.
+    jwks: structuredClone(await deps.keystore.signingJwks(tenant)),
     findAccount: findAccountIn(() => tenant, deps.users),
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['preferred_username', 'locale'], roles: ['roles'] },
     scopes: OPENID_SCOPES,

@@ -19,6 +19,12 @@ export type DatabaseKind = 'sqlite' | 'postgres';
 
 // ---- records ---------------------------------------------------------------------------------
 
+/**
+ * Where a key stands in its tenant's keystore (seed 000): published before it signs (`next`),
+ * signing (`current`), verifying only (`previous`), or withdrawn (`revoked`).
+ */
+export type KeystoreState = 'next' | 'current' | 'previous' | 'revoked';
+
 /** A signing key as stored; `secretEncrypted` is sealed by the master key (never plain). */
 export interface KeyRecord {
   id: string;
@@ -37,8 +43,18 @@ export interface KeyRecord {
   secretEncrypted: string | null;
   insertInstant: number;
   expirationInstant: number | null;
+  /** When it stopped being its keystore's current key. */
   rotatedInstant: number | null;
   revokedInstant: number | null;
+  /** Null for a key outside any keystore (a global key of the Key API). */
+  keystoreState: KeystoreState | null;
+}
+
+/** A keystore move: the new state and the instants it sets (others are left as they are). */
+export interface KeystoreMove {
+  to: KeystoreState;
+  rotatedInstant?: number;
+  revokedInstant?: number;
 }
 
 export interface ApiKeyRecord {
@@ -170,10 +186,20 @@ export interface KeyRepository {
   /** Conflict on id or name. */
   insert(key: KeyRecord): Promise<void>;
   delete(id: string): Promise<boolean>;
-  /** Makes these keys global (another tenant still signs with them). */
+  /** Makes these keys global (another tenant still signs with them), outside any keystore. */
   release(ids: string[]): Promise<void>;
   idsOwnedBy(tenantId: string): Promise<string[]>;
   deleteOwnedBy(tenantId: string): Promise<number>;
+  /** The tenant's keystore: its keys with a state, oldest first. */
+  keystoreOf(tenantId: string): Promise<KeyRecord[]>;
+  /**
+   * Moves a key of this tenant's keystore from state `from` to `move.to`, in one conditional
+   * statement: of callers racing the same move exactly one gets true; the others (and a key
+   * no longer in `from`) get false and change nothing. On PostgreSQL a racer waits for the
+   * winner's transaction and then sees the moved row. At most one key per tenant and
+   * algorithm is `current`, and one `next` (unique indexes: a clash is a Conflict).
+   */
+  moveState(tenantId: string, id: string, from: KeystoreState, move: KeystoreMove): Promise<boolean>;
 }
 
 export interface ApiKeyRepository {

@@ -1,7 +1,7 @@
 /** Signing-key rows. The secret column is ciphertext; the key service seals and opens it. */
 import type { Selectable } from 'kysely';
 import type { KeysTable } from '../db/schema.js';
-import type { KeyRecord, KeyRepository } from './contract.js';
+import type { KeyRecord, KeyRepository, KeystoreMove, KeystoreState } from './contract.js';
 import { type Executor, uniquely } from './executor.js';
 
 function toRecord(row: Selectable<KeysTable>): KeyRecord {
@@ -23,6 +23,7 @@ function toRecord(row: Selectable<KeysTable>): KeyRecord {
     expirationInstant: instant(row.expiration_instant),
     rotatedInstant: instant(row.rotated_instant),
     revokedInstant: instant(row.revoked_instant),
+    keystoreState: row.keystore_state as KeystoreState | null,
   };
 }
 
@@ -44,8 +45,12 @@ function toRow(key: KeyRecord): Selectable<KeysTable> {
     expiration_instant: key.expirationInstant,
     rotated_instant: key.rotatedInstant,
     revoked_instant: key.revokedInstant,
+    keystore_state: key.keystoreState,
   };
 }
+
+/** Unique columns → fields; a second current or next key per tenant and algorithm (008's indexes) is `keystoreState`. */
+const UNIQUE = { id: 'id', name: 'name', algorithm: 'keystoreState' };
 
 export class KyselyKeyRepository implements KeyRepository {
   constructor(private readonly db: Executor) {}
@@ -71,7 +76,7 @@ export class KyselyKeyRepository implements KeyRepository {
   }
 
   async insert(key: KeyRecord): Promise<void> {
-    await uniquely('key', { id: 'id', name: 'name' }, () => this.db.insertInto('keys').values(toRow(key)).execute());
+    await uniquely('key', UNIQUE, () => this.db.insertInto('keys').values(toRow(key)).execute());
   }
 
   async delete(id: string): Promise<boolean> {
@@ -81,7 +86,7 @@ export class KyselyKeyRepository implements KeyRepository {
 
   async release(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.updateTable('keys').set({ tenant_id: null }).where('id', 'in', ids).execute();
+    await this.db.updateTable('keys').set({ tenant_id: null, keystore_state: null }).where('id', 'in', ids).execute();
   }
 
   async idsOwnedBy(tenantId: string): Promise<string[]> {
@@ -92,5 +97,34 @@ export class KyselyKeyRepository implements KeyRepository {
   async deleteOwnedBy(tenantId: string): Promise<number> {
     const result = await this.db.deleteFrom('keys').where('tenant_id', '=', tenantId).executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  async keystoreOf(tenantId: string): Promise<KeyRecord[]> {
+    const rows = await this.db
+      .selectFrom('keys')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('keystore_state', 'is not', null)
+      .orderBy('insert_instant')
+      .orderBy('id')
+      .execute();
+    return rows.map(toRecord);
+  }
+
+  async moveState(tenantId: string, id: string, from: KeystoreState, move: KeystoreMove): Promise<boolean> {
+    const result = await uniquely('key', UNIQUE, () =>
+      this.db
+        .updateTable('keys')
+        .set({
+          keystore_state: move.to,
+          ...(move.rotatedInstant !== undefined ? { rotated_instant: move.rotatedInstant } : {}),
+          ...(move.revokedInstant !== undefined ? { revoked_instant: move.revokedInstant } : {}),
+        })
+        .where('id', '=', id)
+        .where('tenant_id', '=', tenantId)
+        .where('keystore_state', '=', from)
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows) > 0;
   }
 }

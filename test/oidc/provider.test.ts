@@ -104,7 +104,7 @@ for (const backend of backends()) {
       const jwksB = (await (await fetch(`${b.issuer}/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
       const tenantA = await t.server.tenants.get({}, a.id);
       const kids = new Set(jwksA.keys.map((k) => k.kid));
-      assert.equal(jwksA.keys.length, 2);
+      assert.equal(jwksA.keys.length, 4, 'a current and a pre-published next key per algorithm');
       for (const key of jwksA.keys) assert.equal(key.d, undefined, 'no private exponent or scalar');
       assert.deepEqual(new Set(jwksA.keys.map((k) => k.alg)), new Set(['RS256', 'ES256']));
       assert.ok(!jwksB.keys.some((k) => kids.has(k.kid)), 'tenants share no keys');
@@ -145,6 +145,26 @@ for (const backend of backends()) {
       const locked = await t.fetch('/clients/vault-made', { method: 'PUT', headers: bearer, body: { ...made.body, client_secret: undefined, tenant_id: a.slug, is_lock: true } });
       assert.equal(locked.status, 200, locked.text);
       await assert.rejects(client.clientCredentialsGrant(config, { scope: 'api:read' }), (error: any) => oauthError(error) === 'invalid_client', 'the provider was rebuilt on the client change');
+    });
+
+    test('key rotation: the next key was published before it signs, earlier tokens still verify, a revoked key’s tokens do not', async () => {
+      const c = await tenant(`OP rot ${crypto.randomUUID().slice(0, 6)}`);
+      const svc = await addClient(c);
+      const jwks = async () => ((await (await fetch(`${c.issuer}/jwks`)).json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+      const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid as string;
+      const before = await jwks();
+      const first = (await client.clientCredentialsGrant(await configFor(c, svc.id, svc.secret), { scope: 'api:read' })).access_token;
+      const bearer = { authorization: `Bearer ${t.apiKey}` };
+      assert.equal((await t.fetch(`/tenants/${c.slug}/keys/rotate`, { method: 'POST', headers: bearer })).status, 200);
+      const second = (await client.clientCredentialsGrant(await configFor(c, svc.id, svc.secret), { scope: 'api:read' })).access_token;
+      assert.notEqual(kidOf(second), kidOf(first), 'the new current key signs');
+      assert.ok(before.includes(kidOf(second)), 'and it was in the JWKS before the rotation');
+      const remote = () => createRemoteJWKSet(new URL(`${c.issuer}/jwks`), { cacheMaxAge: 0, cooldownDuration: 0 });
+      await jwtVerify(first, remote());
+      assert.equal((await t.fetch(`/tenants/${c.slug}/keys/${kidOf(first)}/revoke`, { method: 'POST', headers: bearer })).status, 200);
+      assert.ok(!(await jwks()).includes(kidOf(first)), 'gone from the provider’s JWKS at once');
+      await assert.rejects(jwtVerify(first, remote()));
+      await jwtVerify(second, remote());
     });
 
     test('tenants are islands: A’s client is unknown at B, and B does not accept A’s token', async () => {

@@ -48,6 +48,7 @@ function keyRecord(name: string, tenantId: string | null): KeyRecord {
     expirationInstant: null,
     rotatedInstant: null,
     revokedInstant: null,
+    keystoreState: null,
   };
 }
 
@@ -178,6 +179,63 @@ for (const backend of backends()) {
         await storage.keys.insert(key);
         await rejectsWithConflict(storage.keys.insert({ ...keyRecord('another', null), id: key.id }), 'id');
         await rejectsWithConflict(storage.keys.insert({ ...keyRecord(key.name, null) }), 'name');
+      });
+
+      test('keystore: only the tenant’s keys with a state, oldest first; a move is conditional on the state it leaves', async () => {
+        const t = tenantRecord(`Keystore ${crypto.randomUUID()}`);
+        await storage.tenants.insert(t);
+        const current = { ...keyRecord(`ks current ${crypto.randomUUID()}`, t.id), keystoreState: 'current' as const };
+        const next = { ...keyRecord(`ks next ${crypto.randomUUID()}`, t.id), keystoreState: 'next' as const, insertInstant: NOW + 1 };
+        const outside = keyRecord(`ks outside ${crypto.randomUUID()}`, t.id);
+        const otherTenant = { ...keyRecord(`ks other ${crypto.randomUUID()}`, b.id), keystoreState: 'current' as const };
+        for (const key of [next, current, outside, otherTenant]) await storage.keys.insert(key);
+        assert.deepEqual(await storage.keys.keystoreOf(t.id), [current, next]);
+
+        assert.equal(await storage.keys.moveState(t.id, current.id, 'current', { to: 'previous', rotatedInstant: NOW + 5 }), true);
+        assert.equal(await storage.keys.moveState(t.id, current.id, 'current', { to: 'previous', rotatedInstant: NOW + 6 }), false, 'no longer current');
+        assert.equal(await storage.keys.moveState(b.id, otherTenant.id, 'next', { to: 'current' }), false, 'not in that state');
+        assert.equal(await storage.keys.moveState(t.id, otherTenant.id, 'current', { to: 'revoked' }), false, 'another tenant’s key is out of reach');
+        assert.equal((await storage.keys.find(otherTenant.id))?.keystoreState, 'current');
+        assert.equal(await storage.keys.moveState(t.id, next.id, 'next', { to: 'current' }), true);
+        assert.equal(await storage.keys.moveState(t.id, current.id, 'previous', { to: 'revoked', revokedInstant: NOW + 9 }), true);
+        const moved = await storage.keys.find(current.id);
+        assert.equal(moved?.keystoreState, 'revoked');
+        assert.equal(moved?.rotatedInstant, NOW + 5, 'instants not given are left as they are');
+        assert.equal(moved?.revokedInstant, NOW + 9);
+        assert.equal((await storage.keys.find(next.id))?.rotatedInstant, null);
+
+        await storage.keys.release([next.id]);
+        assert.equal((await storage.keys.find(next.id))?.keystoreState, null, 'a released key leaves the keystore');
+      });
+
+      test('keystore: of many racing moves of one key exactly one succeeds; a second current or next key per algorithm is a Conflict', async () => {
+        const t = tenantRecord(`Keystore race ${crypto.randomUUID()}`);
+        await storage.tenants.insert(t);
+        const next = { ...keyRecord(`race next ${crypto.randomUUID()}`, t.id), keystoreState: 'next' as const };
+        await storage.keys.insert(next);
+        const results = await Promise.all(Array.from({ length: 8 }, () => storage.keys.moveState(t.id, next.id, 'next', { to: 'current' })));
+        assert.equal(results.filter(Boolean).length, 1);
+        // Racing transactions: each moves the key and inserts a new next one; only one commits.
+        const racers = await Promise.allSettled(
+          Array.from({ length: 4 }, (_, i) =>
+            storage.transaction(async (tx) => {
+              if (!(await tx.keys.moveState(t.id, next.id, 'current', { to: 'previous', rotatedInstant: NOW + i }))) throw new Error('lost');
+              await tx.keys.insert({ ...keyRecord(`race new ${i} ${crypto.randomUUID()}`, t.id), keystoreState: 'current' });
+            }),
+          ),
+        );
+        assert.equal(racers.filter((r) => r.status === 'fulfilled').length, 1);
+        const stored = await storage.keys.keystoreOf(t.id);
+        assert.equal(stored.filter((k) => k.keystoreState === 'current').length, 1);
+        assert.equal(stored.filter((k) => k.keystoreState === 'previous').length, 1);
+
+        await rejectsWithConflict(storage.keys.insert({ ...keyRecord(`second current ${crypto.randomUUID()}`, t.id), keystoreState: 'current' }), 'keystoreState');
+        await storage.keys.insert({ ...keyRecord(`one next ${crypto.randomUUID()}`, t.id), keystoreState: 'next' });
+        await rejectsWithConflict(storage.keys.insert({ ...keyRecord(`second next ${crypto.randomUUID()}`, t.id), keystoreState: 'next' }), 'keystoreState');
+        const es384 = { ...keyRecord(`other algorithm ${crypto.randomUUID()}`, t.id), algorithm: 'ES384', keystoreState: 'current' as const };
+        await storage.keys.insert(es384);
+        const previous = stored.find((k) => k.keystoreState === 'previous')!;
+        await rejectsWithConflict(storage.keys.moveState(t.id, previous.id, 'previous', { to: 'current' }), 'keystoreState');
       });
     });
 

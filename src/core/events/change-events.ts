@@ -5,7 +5,11 @@
  * commit, and instances sharing the database read them from the change feed (./change-feed-poller.ts).
  */
 export type TenantChange = { type: 'tenant.created' | 'tenant.updated' | 'tenant.deleted'; tenantId: string };
-export type KeyChange = { type: 'key.created' | 'key.updated' | 'key.rotated' | 'key.deleted'; keyId: string; tenantId: string | null };
+/**
+ * `key.rotated`: the key became its keystore's current key (a rotation, or a revocation of the
+ * key before it); `key.revoked`: the key left its tenant's JWKS for good (core/keys/keystore-service.ts).
+ */
+export type KeyChange = { type: 'key.created' | 'key.updated' | 'key.rotated' | 'key.revoked' | 'key.deleted'; keyId: string; tenantId: string | null };
 export type ApiKeyChange = { type: 'apiKey.created' | 'apiKey.updated' | 'apiKey.deleted'; apiKeyId: string; tenantId: string | null };
 /** A tenant's OAuth client changed: the provider pool rebuilds that tenant's provider. */
 export type ClientChange = { type: 'client.created' | 'client.updated' | 'client.deleted'; clientId: string; tenantId: string };
@@ -20,7 +24,7 @@ export type ChangeHandler = (event: ChangeEvent, source: ChangeSource) => void;
 
 const TYPES: ReadonlySet<string> = new Set<ChangeType>([
   'tenant.created', 'tenant.updated', 'tenant.deleted',
-  'key.created', 'key.updated', 'key.rotated', 'key.deleted',
+  'key.created', 'key.updated', 'key.rotated', 'key.revoked', 'key.deleted',
   'apiKey.created', 'apiKey.updated', 'apiKey.deleted',
   'client.created', 'client.updated', 'client.deleted',
 ]);

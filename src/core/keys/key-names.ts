@@ -8,8 +8,8 @@
 /** The `keys.name` column's length, in code points. */
 export const KEY_NAME_MAX_LENGTH = 191;
 
-/** `{tenant name} {purpose} signing key ({suffix})`, at most KEY_NAME_MAX_LENGTH code points. */
-export function tenantKeyName(tenantName: string, purpose: 'access token' | 'id token', suffix: string): string {
+/** `{tenant name} {purpose} signing key ({suffix})`, at most KEY_NAME_MAX_LENGTH code points; the purpose is e.g. `access token` or a keystore family's algorithm. */
+export function tenantKeyName(tenantName: string, purpose: string, suffix: string): string {
   const tail = ` ${purpose} signing key (${suffix})`;
   const room = KEY_NAME_MAX_LENGTH - [...tail].length;
   const points = [...tenantName];

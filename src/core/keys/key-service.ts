@@ -5,10 +5,11 @@
 import crypto from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { MasterKey } from '../../crypto/master-key.js';
-import type { KeyRecord, Storage } from '../../storage/contract.js';
+import type { KeyRecord, KeystoreState, Storage } from '../../storage/contract.js';
 import { Conflict, NotFound, ValidationFailed, problem } from '../errors.js';
 import type { ChangeBus, Emit } from '../events/change-bus.js';
 import { type KeyAlgorithm, type KeyType, RSA_LENGTHS, generateMaterial, joseAlgorithm, keyTypeOf } from './algorithms.js';
+import { selfSignedCertificate } from './certificate.js';
 
 export interface SigningKey {
   id: string;
@@ -27,6 +28,7 @@ export interface SigningKey {
   expirationInstant: number | null;
   rotatedInstant: number | null;
   revokedInstant: number | null;
+  keystoreState: KeystoreState | null;
 }
 
 export interface KeyRequest {
@@ -36,6 +38,8 @@ export interface KeyRequest {
   length?: number;
   issuer?: string | null;
   tenantId?: string | null;
+  /** The state in its tenant's keystore (null, the default: outside any keystore). */
+  keystoreState?: KeystoreState | null;
 }
 
 function toSigningKey(record: KeyRecord): SigningKey {
@@ -67,7 +71,10 @@ export class KeyService {
     const material = await generateMaterial(request.algorithm, type === 'RSA' ? request.length : undefined);
     const jwk = material.publicJwk ? ({ ...material.publicJwk } as JWK) : null;
     const kid = jwk ? await calculateJwkThumbprint(jwk) : crypto.randomBytes(16).toString('base64url');
-    if (jwk) Object.assign(jwk, { kid, alg: joseAlgorithm(request.algorithm), use: 'sig' });
+    const now = this.deps.now();
+    // Asymmetric keys get a self-signed certificate: FusionAuth's `certificate`, the JWK's x5c/x5t.
+    const certificate = material.publicKeyPem ? await selfSignedCertificate(request.algorithm, material.secret, material.publicKeyPem, kid, now) : undefined;
+    if (jwk) Object.assign(jwk, { kid, alg: joseAlgorithm(request.algorithm), use: 'sig', key_ops: ['verify'], ...certificate?.jwk });
     return {
       id,
       tenantId: request.tenantId ?? null,
@@ -78,13 +85,14 @@ export class KeyService {
       length: material.length,
       issuer: request.issuer ?? null,
       publicKey: material.publicKeyPem,
-      certificate: null,
+      certificate: certificate?.pem ?? null,
       publicJwk: jwk as Record<string, unknown> | null,
       secretEncrypted: this.deps.masterKey.encrypt(material.secret, id),
-      insertInstant: this.deps.now(),
+      insertInstant: now,
       expirationInstant: null,
       rotatedInstant: null,
       revokedInstant: null,
+      keystoreState: request.keystoreState ?? null,
     };
   }
 
@@ -123,6 +131,11 @@ export class KeyService {
     return new Set((await storage.keys.findMany(ids)).map((record) => record.id));
   }
 
+  /** Which of these keys are revoked (a tenant may not sign with one). */
+  async revoked(storage: Storage, ids: string[]): Promise<Set<string>> {
+    return new Set((await storage.keys.findMany(ids)).filter((record) => record.revokedInstant !== null).map((record) => record.id));
+  }
+
   async delete(id: string): Promise<void> {
     await this.deps.changes.transaction(async (tx, emit) => {
       const record = await tx.keys.find(id);
@@ -131,9 +144,18 @@ export class KeyService {
       if (users.length) {
         throw new ValidationFailed([], [{ code: '[inUse]keyId', message: `The key is used by ${users.length} tenant(s) and cannot be deleted.` }]);
       }
+      // A published next key is about to sign: its tenant revokes it instead (which replaces it).
+      if (record.keystoreState === 'next') {
+        throw new ValidationFailed([], [{ code: '[inUse]keyId', message: "The key is its tenant's next signing key; revoke it through the tenant's keystore instead." }]);
+      }
       await tx.keys.delete(id);
       await emit({ type: 'key.deleted', keyId: id, tenantId: record.tenantId });
     });
+  }
+
+  /** The private key (PKCS#8 PEM) or HMAC secret of a record already read; null when it has none. */
+  openSecret(record: KeyRecord): string | null {
+    return record.secretEncrypted === null ? null : this.deps.masterKey.decrypt(record.secretEncrypted, record.id);
   }
 
   /** The private key (PKCS#8 PEM) or HMAC secret, for signing inside this process only. */

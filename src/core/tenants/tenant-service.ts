@@ -9,7 +9,7 @@ import { Conflict, type FieldProblem, NotFound, NotPermitted, ValidationFailed, 
 import type { ChangeBus } from '../events/change-bus.js';
 import { isTenantChange } from '../events/change-events.js';
 import type { KeyService } from '../keys/key-service.js';
-import { tenantKeyName } from '../keys/key-names.js';
+import type { KeystoreService } from '../keys/keystore-service.js';
 import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
 import { isUuid } from '../../util/uuid.js';
 import { checkTenantSettings } from './rules.js';
@@ -50,6 +50,7 @@ export class TenantService {
       storage: Storage;
       changes: ChangeBus;
       keys: KeyService;
+      keystore: KeystoreService;
       publicUrl: string;
       now: () => number;
       cacheTtlMs?: number;
@@ -252,24 +253,22 @@ export class TenantService {
   }
 
   /**
-   * New tenants get an ES256 key for access tokens (signed on every login, and an ES256
-   * signature costs a fraction of an RSA-2048 one) and an RS256 key for id tokens (the one
-   * algorithm every OpenID relying party must accept).
+   * A new tenant's keystore (core/keys/keystore-service.ts): per algorithm of the keystore's
+   * set, a current key and a pre-published next one. Access tokens are signed with the ES256
+   * family's current key (signed on every login, and an ES256 signature costs a fraction of an
+   * RSA-2048 one), id tokens with the RS256 family's (the one algorithm every OpenID relying
+   * party must accept). Only the families a missing key id needs are made for a copy.
    */
   private async prepareMissingKeys(tenantId: string, name: string, settings: TenantSettings): Promise<KeyRecord[]> {
-    const rows: KeyRecord[] = [];
-    const suffix = tenantId.slice(0, 8);
-    if (!settings.tokens.accessTokenKeyId) {
-      const row = await this.deps.keys.prepare({ name: tenantKeyName(name, 'access token', suffix), algorithm: 'ES256', tenantId });
-      settings.tokens.accessTokenKeyId = row.id;
-      rows.push(row);
-    }
-    if (!settings.tokens.idTokenKeyId) {
-      const row = await this.deps.keys.prepare({ name: tenantKeyName(name, 'id token', suffix), algorithm: 'RS256', tenantId });
-      settings.tokens.idTokenKeyId = row.id;
-      rows.push(row);
-    }
-    return rows;
+    const purposes = [['accessTokenKeyId', 'ES256'], ['idTokenKeyId', 'RS256']] as const;
+    const missing = purposes.filter(([field]) => !settings.tokens[field]);
+    if (!missing.length) return [];
+    const wanted = new Set([...this.deps.keystore.defaultAlgorithms, ...missing.map(([, algorithm]) => algorithm)]);
+    // A copy that keeps one of the source's keys gets only the family it lacks.
+    const algorithms = missing.length === purposes.length ? [...wanted] : missing.map(([, algorithm]) => algorithm);
+    const families = new Map(await Promise.all(algorithms.map(async (algorithm) => [algorithm, await this.deps.keystore.prepareFamily(tenantId, name, algorithm)] as const)));
+    for (const [field, algorithm] of missing) settings.tokens[field] = families.get(algorithm)!.current.id;
+    return [...families.values()].flatMap(({ current, next }) => [current, next]);
   }
 
   private async validate(settings: TenantSettings, newKeys: KeyRecord[], storage: Storage = this.deps.storage): Promise<void> {
@@ -277,9 +276,11 @@ export class TenantService {
     const fresh = new Set(newKeys.map((k) => k.id));
     const wanted = [settings.tokens.accessTokenKeyId, settings.tokens.idTokenKeyId].filter((k) => !fresh.has(k));
     const found = await this.deps.keys.existing(storage, wanted);
+    const revoked = await this.deps.keys.revoked(storage, wanted);
     for (const field of ['accessTokenKeyId', 'idTokenKeyId'] as const) {
       const keyId = settings.tokens[field];
       if (!fresh.has(keyId) && !found.has(keyId)) problems.push(problem(`tokens.${field}`, 'missing', 'The signing key does not exist.'));
+      else if (revoked.has(keyId)) problems.push(problem(`tokens.${field}`, 'invalid', 'The signing key is revoked.'));
     }
     if (problems.length) throw new ValidationFailed(problems);
   }

@@ -7,6 +7,7 @@ import * as m004 from './004_one_time_ids_and_templates.js';
 import * as m005 from './005_user_counts_and_sort_indexes.js';
 import * as m006 from './006_change_feed_and_history_tenant.js';
 import * as m007 from './007_clients.js';
+import * as m008 from './008_keystore.js';
 import * as m010 from './010_oidc_models.js';
 
 /** Migrations are compiled in (no directory scanning), so `dist/` runs anywhere. */
@@ -21,7 +22,7 @@ export function migrationProvider(kind: DatabaseKind): MigrationProvider {
         '005_user_counts_and_sort_indexes': m005,
         '006_change_feed_and_history_tenant': { up: m006.up(kind), down: m006.down },
         '007_clients': m007,
-        // 008 and 009 are taken by branches in flight (keystore, clients API); migrations run in name order.
+        '008_keystore': m008,
         '010_oidc_models': m010,
       };
     },
