@@ -254,6 +254,8 @@ for (const backend of backends()) {
     test('a peer instance with a long cache sees the rotated JWKS once the change event reaches it', async () => {
       const ten = await tenant();
       const peer = await t.startPeer({ cacheTtlMs: 600_000 });
+      // The peer reads the change feed only when the test says so (its own 250 ms poll would race the assertions).
+      await peer.server.changeFeed.stop();
       const peerKeys = async () => {
         const response = await peer.fetch(`/tenants/${ten.slug}/keys`, { headers: bearer() });
         assert.equal(response.status, 200, response.text);
