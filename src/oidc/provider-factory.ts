@@ -29,6 +29,13 @@ export interface ProviderDeps {
   now: () => number;
 }
 
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A protocol error shown to a person (a bad redirect URI, an unknown client): no external resources, text escaped. */
+function errorPage(tenantName: string, error: string, description: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(tenantName)}: sign-in error</title></head><body><main><h1>${escapeHtml(tenantName)}</h1><p>The sign-in request could not be completed.</p><p><code>${escapeHtml(error)}</code> ${escapeHtml(description)}</p></main></body></html>`;
+}
+
 /** Where a tenant's provider is mounted, and so its issuer's path. */
 export function issuerOf(publicUrl: string, tenant: Tenant): string {
   return `${publicUrl}/${tenant.slug}`;
@@ -98,6 +105,11 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
       Session: tokens.sessionTtlSeconds,
       Grant: tokens.refreshTokenTtlSeconds,
       Interaction: 600,
+    },
+    // The engine's own error page loads web fonts from a third party; ours is self-contained.
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = errorPage(tenant.name, String(out.error ?? 'error'), String(out.error_description ?? ''));
     },
     // FusionAuth refreshTokenUsagePolicy: OneTimeUse rotates on every use, and the engine revokes
     // the whole grant when a used refresh token comes back (reuse detection); Reusable never rotates.

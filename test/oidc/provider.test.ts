@@ -204,6 +204,9 @@ for (const backend of backends()) {
       const unregistered = await fetch(`${base}&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&code_challenge=${'x'.repeat(43)}&code_challenge_method=S256`, { redirect: 'manual' });
       assert.equal(unregistered.status, 400);
       assert.equal(unregistered.headers.get('location'), null);
+      const html = await unregistered.text();
+      assert.match(html, /invalid_redirect_uri/);
+      assert.doesNotMatch(html, /https?:\/\/(?!127\.0\.0\.1)/, 'the error page loads nothing from elsewhere');
       const plain = await fetch(`${base}&redirect_uri=${encodeURIComponent('https://rp.example/cb')}&code_challenge=${'x'.repeat(43)}&code_challenge_method=plain`, { redirect: 'manual' });
       assert.equal(plain.status, 303, 'errors for a registered redirect URI go back to the client');
       assert.match(String(plain.headers.get('location')), /^https:\/\/rp\.example\/cb\?error=invalid_request/);
