@@ -31,6 +31,7 @@ import { ChangeFeedPoller } from './core/events/change-feed-poller.js';
 import { Signals } from './core/events/signals.js';
 import { ProviderPool } from './oidc/tenant-pool.js';
 import { ExpiredArtefactPurge } from './oidc/expiry-purge.js';
+import { revokeRefreshTokensPerPolicy } from './oidc/token-revocation.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -93,13 +94,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (tenant.settings.email.verifyEmail && !user.verified && user.email) account.sendVerificationLater(tenant, user);
   });
   signals.on('user.emailChanged', ({ tenant, user }) => account.sendVerificationLater(tenant, user));
-  signals.on('user.locked', ({ tenant, userId, until }) => account.notifyLocked(tenant, userId, until));
+  signals.on('user.locked', ({ tenant, userId, until }) => {
+    if (tenant.settings.userLockout.notifyUser) account.notifyLocked(tenant, userId, until);
+  });
   const bootstrapResult = await bootstrap({ storage, tenants, apiKeys, apiKeyValue: config.bootstrapApiKey, now });
   await tenants.resumePendingDeletes();
   await changeFeed.start();
   const oidc = new ProviderPool({ storage, keys, keystore, users, masterKey, publicUrl: config.publicUrl, behindProxy: config.trustProxy.length > 0, now, changes, maxProviders: config.maxProviders });
   const oidcPurge = new ExpiredArtefactPurge({ storage, now, ...(log ? { log } : {}) });
   oidcPurge.start();
+  revokeRefreshTokensPerPolicy({ storage, signals, ...(log ? { log } : {}) });
 
   const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc });
   await app.listen({ port: config.port, host: config.host });

@@ -188,6 +188,8 @@ export interface OidcModelsTable {
   /** JSON: the engine's payload. */
   payload: string;
   grant_id: string | null;
+  /** The user it was issued to (migration 011). */
+  account_id: string | null;
   uid: string | null;
   user_code: string | null;
   /** Epoch seconds; null: no expiry. */

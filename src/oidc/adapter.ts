@@ -34,6 +34,7 @@ export function tenantAdapter(deps: { storage: Storage; tenantId: string; now: (
       const expiresAt = expiresIn ? seconds(deps.now()) + expiresIn : null;
       await scoped().oidc.upsert(this.model, id, payload as Record<string, unknown>, expiresAt, {
         ...(typeof payload.grantId === 'string' ? { grantId: payload.grantId } : {}),
+        ...(typeof payload.accountId === 'string' ? { accountId: payload.accountId } : {}),
         ...(typeof payload.uid === 'string' ? { uid: payload.uid } : {}),
         ...(typeof payload.userCode === 'string' ? { userCode: payload.userCode } : {}),
       });

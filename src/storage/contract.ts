@@ -307,7 +307,7 @@ export interface OidcArtefact {
  * returned and are purged in the background.
  */
 export interface OidcModelRepository {
-  upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null, refs: { grantId?: string; uid?: string; userCode?: string }): Promise<void>;
+  upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null, refs: { grantId?: string; accountId?: string; uid?: string; userCode?: string }): Promise<void>;
   find(model: string, id: string, now: number): Promise<OidcArtefact | undefined>;
   findByUid(model: string, uid: string, now: number): Promise<OidcArtefact | undefined>;
   findByUserCode(model: string, userCode: string, now: number): Promise<OidcArtefact | undefined>;
@@ -316,6 +316,8 @@ export interface OidcModelRepository {
   destroy(model: string, id: string): Promise<void>;
   /** Removes everything of every model issued under this grant. */
   revokeByGrantId(grantId: string): Promise<number>;
+  /** Removes the artefacts of these models issued to this account (its refresh tokens, say). */
+  revokeByAccount(accountId: string, models: readonly string[]): Promise<number>;
 }
 
 /** A tenant's OAuth clients. */

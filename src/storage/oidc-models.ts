@@ -26,10 +26,11 @@ export class KyselyOidcModelRepository implements OidcModelRepository {
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
   }
 
-  async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null, refs: { grantId?: string; uid?: string; userCode?: string }): Promise<void> {
+  async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null, refs: { grantId?: string; accountId?: string; uid?: string; userCode?: string }): Promise<void> {
     const values = {
       payload: JSON.stringify(payload),
       grant_id: refs.grantId ?? null,
+      account_id: refs.accountId ?? null,
       uid: refs.uid ?? null,
       user_code: refs.userCode ?? null,
       expires_at: expiresAt,
@@ -70,6 +71,17 @@ export class KyselyOidcModelRepository implements OidcModelRepository {
 
   async destroy(model: string, id: string): Promise<void> {
     await this.db.deleteFrom('oidc_models').where('tenant_id', '=', this.tenantId).where('model', '=', model).where('id', '=', id).execute();
+  }
+
+  async revokeByAccount(accountId: string, models: readonly string[]): Promise<number> {
+    if (models.length === 0) return 0;
+    const result = await this.db
+      .deleteFrom('oidc_models')
+      .where('tenant_id', '=', this.tenantId)
+      .where('account_id', '=', accountId)
+      .where('model', 'in', [...models])
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async revokeByGrantId(grantId: string): Promise<number> {

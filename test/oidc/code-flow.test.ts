@@ -87,13 +87,13 @@ for (const backend of backends()) {
     after(async () => t?.stop());
 
     /** Runs the browser part: authorization request → sign-in form → back at the client with a code. */
-    async function signIn(password: string, verifier: string, state: string): Promise<{ callback?: URL; page?: { status: number; html: string } }> {
+    async function signIn(password: string, verifier: string, state: string, login = 'ada@example.com'): Promise<{ callback?: URL; page?: { status: number; html: string } }> {
       const browser = new Browser(t.url);
       const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid email profile roles', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state });
       const toLogin = await browser.follow(await browser.request(url.href));
       assert.equal(toLogin.response.status, 200, 'the sign-in page');
       const html = await toLogin.response.text();
-      const posted = await browser.request(actionOf(html), { method: 'POST', form: { _csrf: csrfOf(html), login: 'ada@example.com', password } });
+      const posted = await browser.request(actionOf(html), { method: 'POST', form: { _csrf: csrfOf(html), login, password } });
       if (posted.status !== 303) return { page: { status: posted.status, html: await posted.text() } };
       const back = await browser.follow(posted);
       assert.ok(back.location, `expected a redirect to the client, got ${back.response.status} ${await back.response.text()}`);
@@ -221,6 +221,49 @@ for (const backend of backends()) {
       assert.equal(logout.status, 200, 'the logout confirmation of the hint’s issuer');
       const foreign = await fetch(`${t.url}/logout?${new URLSearchParams({ id_token_hint: 'not-a-jwt' })}`);
       assert.equal(foreign.status, 422);
+    });
+
+    /** A signed-in user's tokens, through the hosted sign-in. */
+    async function tokensOf(login: string, password: string) {
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const { callback } = await signIn(password, verifier, state, login);
+      return client.authorizationCodeGrant(config, callback!, { pkceCodeVerifier: verifier, expectedState: state });
+    }
+
+    async function addUser(username: string, password: string): Promise<string> {
+      const made = await t.fetch(`/tenants/${slug}/users`, { method: 'POST', body: { username, email: `${username}@example.com`, password, is_verified: true }, headers: { authorization: `Bearer ${t.apiKey}` } });
+      assert.equal(made.status, 201, made.text);
+      return made.body.user_id as string;
+    }
+
+    test('refreshTokenRevocationPolicy: a password change revokes the user’s refresh tokens (unless switched off)', async () => {
+      await addUser('lin', 'First-Password-0001');
+      const tokens = await tokensOf('lin', 'First-Password-0001');
+      const changed = await t.fetch('/api/user/change-password', { method: 'POST', headers: { 'x-fusionauth-tenantid': tenantId }, body: { loginId: 'lin', currentPassword: 'First-Password-0001', password: 'Second-Password-0002' } });
+      assert.equal(changed.status, 200, changed.text);
+      await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token!), (e: any) => e.error === 'invalid_grant');
+
+      assert.equal((await attempt(t.client().patchTenant(tenantId, { tenant: { jwtConfiguration: { refreshTokenRevocationPolicy: { onPasswordChanged: false } } } as any }))).statusCode, 200);
+      try {
+        const kept = await tokensOf('lin', 'Second-Password-0002');
+        const again = await t.fetch('/api/user/change-password', { method: 'POST', headers: { 'x-fusionauth-tenantid': tenantId }, body: { loginId: 'lin', currentPassword: 'Second-Password-0002', password: 'Third-Password-0003' } });
+        assert.equal(again.status, 200, again.text);
+        assert.ok((await client.refreshTokenGrant(config, kept.refresh_token!)).access_token, 'the policy switched off keeps them');
+      } finally {
+        await attempt(t.client().patchTenant(tenantId, { tenant: { jwtConfiguration: { refreshTokenRevocationPolicy: { onPasswordChanged: true } } } as any }));
+      }
+    });
+
+    test('refreshTokenRevocationPolicy: a lockout revokes the user’s refresh tokens', async () => {
+      await addUser('max', 'Max-Password-0001');
+      const tokens = await tokensOf('max', 'Max-Password-0001');
+      assert.equal((await attempt(t.client().patchTenant(tenantId, { tenant: { failedAuthenticationConfiguration: { tooManyAttempts: 2, resetCountInSeconds: 60, actionDuration: 3, actionDurationUnit: 'MINUTES' } } as any }))).statusCode, 200);
+      for (let i = 0; i < 2; i++) {
+        const failed = await t.fetch('/api/login', { method: 'POST', headers: { 'x-fusionauth-tenantid': tenantId }, body: { loginId: 'max', password: 'wrong-password' } });
+        assert.equal(failed.status, 404, failed.text);
+      }
+      await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token!), (e: any) => e.error === 'invalid_grant');
     });
 
     test('a wrong password gets the generic sign-in error (the one an unknown user gets too); the page echoes no password', async () => {

@@ -10,9 +10,14 @@ export interface SignalMap {
   'user.created': { tenant: Tenant; user: User };
   'user.emailChanged': { tenant: Tenant; user: User };
   'user.locked': { tenant: Tenant; userId: string; until: number };
+  /** A new password was set (by its owner or an administrator). */
+  'user.passwordChanged': { tenant: Tenant; user: User };
+  /** An administrator disabled the user. */
+  'user.disabled': { tenant: Tenant; user: User };
 }
 
-type Listener<K extends keyof SignalMap> = (signal: SignalMap[K]) => void;
+/** A listener may return a promise: the emitter can wait for it (a revocation that must be done before the answer). */
+type Listener<K extends keyof SignalMap> = (signal: SignalMap[K]) => void | Promise<unknown>;
 
 export class Signals {
   private readonly listeners = new Map<keyof SignalMap, Set<Listener<never>>>();
@@ -26,14 +31,21 @@ export class Signals {
     return () => set.delete(listener as Listener<never>);
   }
 
-  /** Calls every listener now; a failing listener is logged and does not stop the others. */
-  emit<K extends keyof SignalMap>(name: K, signal: SignalMap[K]): void {
+  /**
+   * Calls every listener now; resolves when the promises they returned have settled. A failing
+   * listener is logged and does not stop the others, nor fail the emitter.
+   */
+  async emit<K extends keyof SignalMap>(name: K, signal: SignalMap[K]): Promise<void> {
+    const waiting: Promise<unknown>[] = [];
+    const failed = (error: unknown) => this.log?.error({ err: error, signal: name }, 'a signal listener failed');
     for (const listener of this.listeners.get(name) ?? []) {
       try {
-        (listener as Listener<K>)(signal);
+        const result = (listener as Listener<K>)(signal);
+        if (result instanceof Promise) waiting.push(result.catch(failed));
       } catch (error) {
-        this.log?.error({ err: error, signal: name }, 'a signal listener failed');
+        failed(error);
       }
     }
+    await Promise.all(waiting);
   }
 }

@@ -98,7 +98,7 @@ export class LoginService {
     if (!matches) {
       if (userRules.enabled) {
         const lockedUntil = await failures.failed('user', user.id, userCount, userRules, now(), blockMs(userRules));
-        if (lockedUntil !== null && settings.userLockout.notifyUser) this.deps.signals.emit('user.locked', { tenant, userId: user.id, until: lockedUntil });
+        if (lockedUntil !== null) await this.deps.signals.emit('user.locked', { tenant, userId: user.id, until: lockedUntil });
       }
       await ipFailed();
       return { outcome: 'invalidCredentials' };

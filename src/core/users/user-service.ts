@@ -95,7 +95,7 @@ export class UserService {
       if (error instanceof Conflict) await this.assertFree(tenant, user, true);
       throw asDuplicate(error);
     }
-    this.deps.signals.emit('user.created', { tenant, user });
+    void this.deps.signals.emit('user.created', { tenant, user });
     return user;
   }
 
@@ -120,7 +120,9 @@ export class UserService {
       if (error instanceof Conflict) await this.assertFree(tenant, next);
       throw asDuplicate(error);
     }
-    if (emailChanged && next.email && !next.verified && tenant.settings.email.verifyEmailWhenChanged) this.deps.signals.emit('user.emailChanged', { tenant, user: next });
+    if (emailChanged && next.email && !next.verified && tenant.settings.email.verifyEmailWhenChanged) void this.deps.signals.emit('user.emailChanged', { tenant, user: next });
+    if (next.password && next.password !== current.password) await this.deps.signals.emit('user.passwordChanged', { tenant, user: next });
+    if (next.disabled && !current.disabled) await this.deps.signals.emit('user.disabled', { tenant, user: next });
     return next;
   }
 
@@ -140,6 +142,7 @@ export class UserService {
       await users.update(next);
       await users.rememberPassword(next.id, next.password!, now, historyDepth(tenant.settings.passwordPolicy));
     });
+    await this.deps.signals.emit('user.passwordChanged', { tenant, user: next });
     return next;
   }
 

@@ -9,6 +9,7 @@ import * as m006 from './006_change_feed_and_history_tenant.js';
 import * as m007 from './007_clients.js';
 import * as m008 from './008_keystore.js';
 import * as m010 from './010_oidc_models.js';
+import * as m011 from './011_oidc_accounts.js';
 
 /** Migrations are compiled in (no directory scanning), so `dist/` runs anywhere. */
 export function migrationProvider(kind: DatabaseKind): MigrationProvider {
@@ -24,6 +25,7 @@ export function migrationProvider(kind: DatabaseKind): MigrationProvider {
         '007_clients': m007,
         '008_keystore': m008,
         '010_oidc_models': m010,
+        '011_oidc_accounts': m011,
       };
     },
   };
