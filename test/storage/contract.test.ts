@@ -563,6 +563,20 @@ for (const backend of backends()) {
         assert.equal(await storage.forTenant(b.id).oidc.consume('AuthorizationCode', 'c1', SECONDS), false, 'another tenant cannot consume it');
       });
 
+      test('revoking by account removes the named models of that account in this tenant only', async () => {
+        const oidc = storage.forTenant(a.id).oidc;
+        await oidc.upsert('RefreshToken', 'ra', { accountId: 'user-1' }, SECONDS + 60, { accountId: 'user-1' });
+        await oidc.upsert('AccessToken', 'aa', { accountId: 'user-1' }, SECONDS + 60, { accountId: 'user-1' });
+        await oidc.upsert('RefreshToken', 'rb', { accountId: 'user-2' }, SECONDS + 60, { accountId: 'user-2' });
+        await storage.forTenant(b.id).oidc.upsert('RefreshToken', 'ra', { accountId: 'user-1' }, SECONDS + 60, { accountId: 'user-1' });
+        assert.equal(await oidc.revokeByAccount('user-1', ['RefreshToken']), 1);
+        assert.equal(await oidc.find('RefreshToken', 'ra', SECONDS), undefined);
+        assert.ok(await oidc.find('AccessToken', 'aa', SECONDS), 'other models stay');
+        assert.ok(await oidc.find('RefreshToken', 'rb', SECONDS), 'other accounts stay');
+        assert.ok(await storage.forTenant(b.id).oidc.find('RefreshToken', 'ra', SECONDS), 'other tenants stay');
+        assert.equal(await oidc.revokeByAccount('user-1', []), 0);
+      });
+
       test('revoking a grant removes all its artefacts in this tenant only; destroy removes one; expired rows are purged', async () => {
         const oidc = storage.forTenant(a.id).oidc;
         await oidc.upsert('AccessToken', 't1', { grantId: 'g2' }, SECONDS + 60, { grantId: 'g2' });
