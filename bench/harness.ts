@@ -110,7 +110,7 @@ export async function loadFromChildProcess(
   const url = new URL(options.path, baseUrl);
   if (url.hostname !== '127.0.0.1') throw new Error(`refusing to send load anywhere but 127.0.0.1 (${url.host})`);
   if (!(options.duration > 0 && options.duration <= 600)) throw new Error('every run is bounded: give a duration of at most 600 s');
-  const args = [AUTOCANNON_CLI, '-j', '-c', String(options.connections), '-d', String(options.duration), '-t', String(options.timeout), '-m', options.method, '-b', options.body];
+  const args = [AUTOCANNON_CLI, '-j', '-c', String(options.connections), '-d', String(options.duration), '-t', String(options.timeout), '-m', options.method, ...(options.body ? ['-b', options.body] : [])];
   for (const [name, value] of Object.entries(options.headers)) args.push('-H', `${name}=${value}`);
   args.push(url.toString());
   return new Promise((resolve, reject) => {

@@ -9,12 +9,32 @@ import { clientMetadata } from './clients.js';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-export function tenantAdapter(deps: { storage: Storage; tenantId: string; now: () => number }): AdapterConstructor {
+/** Clients kept per provider: a provider lives until its tenant's clients change (tenant-pool.ts). */
+const MAX_CACHED_CLIENTS = 1000;
+
+export interface TenantAdapter {
+  Adapter: AdapterConstructor;
+  /** The stored client, read once per provider (every client change rebuilds the provider). */
+  client(clientId: string): Promise<ClientRecord | undefined>;
+}
+
+export function tenantAdapter(deps: { storage: Storage; tenantId: string; now: () => number }): TenantAdapter {
   const scoped = () => deps.storage.forTenant(deps.tenantId);
+  const clients = new Map<string, Promise<ClientRecord | undefined>>();
+  const clientOf = (clientId: string) => {
+    let found = clients.get(clientId);
+    if (!found) {
+      if (clients.size >= MAX_CACHED_CLIENTS) clients.delete(clients.keys().next().value!);
+      found = scoped().clients.find(clientId);
+      found.catch(() => clients.delete(clientId));
+      clients.set(clientId, found);
+    }
+    return found;
+  };
 
   class ClientAdapter implements Adapter {
     async find(id: string): Promise<AdapterPayload | undefined> {
-      const client: ClientRecord | undefined = await scoped().clients.find(id);
+      const client: ClientRecord | undefined = await clientOf(id);
       // A locked client (Vault is_lock) is as good as absent: it obtains nothing.
       return client && !client.locked ? (clientMetadata(client) as AdapterPayload) : undefined;
     }
@@ -70,9 +90,10 @@ export function tenantAdapter(deps: { storage: Storage; tenantId: string; now: (
     }
   }
 
-  return class TenantAdapter {
+  const Adapter = class TenantModels {
     constructor(name: string) {
       return name === 'Client' ? new ClientAdapter() : new ModelAdapter(name);
     }
   } as unknown as AdapterConstructor;
+  return { Adapter, client: clientOf };
 }

@@ -13,6 +13,7 @@ export function clientMetadata(client: ClientRecord): Record<string, unknown> {
   // Without a redirect URI a client cannot take part in a browser sign-in: a confidential one
   // is then a service (client credentials only).
   const browserGrants = client.redirectUris.length > 0 ? ['authorization_code', 'refresh_token'] : [];
+  const openidScopes = client.allowedScopes.filter((scope) => OPENID_SCOPES.includes(scope));
   return {
     client_id: client.clientId,
     ...(confidential && client.secretHash ? { client_secret: client.secretHash } : {}),
@@ -22,7 +23,9 @@ export function clientMetadata(client: ClientRecord): Record<string, unknown> {
     grant_types: confidential ? [...browserGrants, 'client_credentials'] : browserGrants,
     response_types: browserGrants.length ? ['code'] : [],
     token_endpoint_auth_method: confidential ? client.tokenEndpointAuthMethod : 'none',
-    scope: client.allowedScopes.filter((scope) => OPENID_SCOPES.includes(scope)).join(' '),
+    // Only OpenID scopes here (the others are the API's, see getResourceServerInfo); none at all
+    // (a service client) is no `scope` member, which the engine requires to be non-empty.
+    ...(openidScopes.length ? { scope: openidScopes.join(' ') } : {}),
     // Every tenant signs id tokens with RS256 today; EdDSA comes with the keystore's key families.
     id_token_signed_response_alg: 'RS256',
     ...(client.logoUri ? { logo_uri: client.logoUri } : {}),

@@ -50,8 +50,9 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
   const secure = deps.publicUrl.startsWith('https:');
   const cookie = { httpOnly: true, sameSite: 'lax' as const, path: mount, secure };
 
+  const adapter = tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now });
   const configuration: Configuration = {
-    adapter: tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now }),
+    adapter: adapter.Adapter,
     // The keystore's private JWKs: current keys first (they sign), next and previous published.
     jwks: structuredClone(await deps.keystore.signingJwks(tenant)),
     findAccount: findAccountIn(() => tenant, deps.users),
@@ -84,7 +85,7 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
         getResourceServerInfo: async (_ctx: KoaContextWithOIDC, resource: string, client) => {
           if (resource !== issuer) throw new errors.InvalidTarget(`the resource must be ${issuer}`);
           // The client's allowed scopes that are not OpenID scopes are its scopes on the API.
-          const stored = await deps.storage.forTenant(tenant.id).clients.find(client.clientId);
+          const stored = await adapter.client(client.clientId);
           const apiScopes = (stored?.allowedScopes ?? []).filter((scope) => !OPENID_SCOPES.includes(scope));
           return {
             scope: apiScopes.join(' '),

@@ -123,6 +123,13 @@ for (const backend of backends()) {
       assert.ok(Number(payload.exp) - Number(payload.iat) === (await t.server.tenants.get({}, a.id)).settings.tokens.accessTokenTtlSeconds, 'the tenant’s access-token lifetime');
     });
 
+    test('a service client with API scopes only (no OpenID scope, no redirect URI) gets tokens', async () => {
+      const svc = await addClient(a, { allowedScopes: ['api:read'], redirectUris: [] });
+      const tokens = await client.clientCredentialsGrant(await configFor(a, svc.id, svc.secret), { scope: 'api:read' });
+      const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${a.issuer}/jwks`)));
+      assert.equal(payload.scope, 'api:read');
+    });
+
     test('a wrong secret, a locked client and a scope the client may not have are refused', async () => {
       const svc = await addClient(a);
       const wrong = await configFor(a, svc.id, `${svc.secret}x`);
