@@ -41,6 +41,9 @@ export async function forwardToProvider(oidc: ProviderPool, tenant: Tenant, requ
   const query = raw.url?.includes('?') ? raw.url.slice(raw.url.indexOf('?')) : '';
   raw.originalUrl = `/${tenant.slug}${path}${query}`;
   raw.url = `${path}${query}`;
+  // The JWKS comes from memory and changes only by rotation (the next key is published ahead)
+  // or revocation: relying parties may cache it briefly, so a revocation reaches them within 30 s.
+  if (path === '/jwks') reply.raw.setHeader('cache-control', 'public, max-age=30');
   reply.hijack();
   handle(raw, reply.raw);
 }

@@ -100,7 +100,9 @@ for (const backend of backends()) {
     });
 
     test('the JWKS publishes the tenant’s own public keys, and no private part', async () => {
-      const jwksA = (await (await fetch(`${a.issuer}/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
+      const response = await fetch(`${a.issuer}/jwks`);
+      assert.equal(response.headers.get('cache-control'), 'public, max-age=30', 'cacheable, briefly');
+      const jwksA = (await response.json()) as { keys: Array<Record<string, unknown>> };
       const jwksB = (await (await fetch(`${b.issuer}/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
       const tenantA = await t.server.tenants.get({}, a.id);
       const kids = new Set(jwksA.keys.map((k) => k.kid));
