@@ -24,7 +24,8 @@ export interface OidcMountDeps {
   notFound: (request: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
-async function activeTenant(tenants: TenantService, find: () => Promise<Tenant>): Promise<Tenant | undefined> {
+/** The tenant `find` names, when it exists and is Active (a tenant being deleted has no provider). */
+export async function findActiveTenant(find: () => Promise<Tenant>): Promise<Tenant | undefined> {
   try {
     const tenant = await find();
     return tenant.state === 'Active' ? tenant : undefined;
@@ -57,7 +58,7 @@ export async function registerOidc(app: FastifyInstance, deps: OidcMountDeps): P
     const issuerRoute = async (request: FastifyRequest<{ Params: { slug: string; '*'?: string } }>, reply: FastifyReply) => {
       const { slug } = request.params;
       if (!SLUG_PATTERN.test(slug) || isReservedPathSegment(slug)) return deps.notFound(request, reply);
-      const tenant = await activeTenant(deps.tenants, () => deps.tenants.getBySlugOrId(slug));
+      const tenant = await findActiveTenant(() => deps.tenants.getBySlugOrId(slug));
       if (!tenant || tenant.slug !== slug) return deps.notFound(request, reply);
       return forwardToProvider(deps.oidc, tenant, request, reply, `/${request.params['*'] ?? ''}`);
     };
@@ -70,7 +71,7 @@ export async function registerOidc(app: FastifyInstance, deps: OidcMountDeps): P
     scope.get<{ Params: { tenantId: string } }>('/.well-known/openid-configuration/:tenantId', hidden, async (request, reply) => {
       const id = request.params.tenantId.toLowerCase();
       if (!isUuid(id)) return deps.notFound(request, reply);
-      const tenant = await activeTenant(deps.tenants, () => deps.tenants.get({}, id));
+      const tenant = await findActiveTenant(() => deps.tenants.get({}, id));
       if (!tenant) return deps.notFound(request, reply);
       return forwardToProvider(deps.oidc, tenant, request, reply, '/.well-known/openid-configuration');
     });

@@ -17,9 +17,11 @@ export interface PooledProvider {
 }
 
 export class ProviderPool {
+  /**
+   * Built (or building) providers by tenant id, least recently used first. A change removes the
+   * entry at once, so a build that began before the change is never handed out after it.
+   */
   private readonly entries = new Map<string, Promise<PooledProvider>>();
-  /** Bumped per tenant by every change: a build that began before it is not kept. */
-  private readonly generations = new Map<string, number>();
 
   constructor(
     private readonly deps: ProviderDeps & { changes: ChangeBus; maxProviders: number },
@@ -45,28 +47,21 @@ export class ProviderPool {
       this.entries.set(tenant.id, hit);
       return hit;
     }
-    const generation = this.generations.get(tenant.id) ?? 0;
     const built = buildProvider(tenant, this.deps).then((provider) => ({ provider, handle: provider.callback() }));
     this.entries.set(tenant.id, built);
-    built.then(
-      () => {
-        if ((this.generations.get(tenant.id) ?? 0) !== generation && this.entries.get(tenant.id) === built) this.entries.delete(tenant.id);
-      },
-      () => {
-        if (this.entries.get(tenant.id) === built) this.entries.delete(tenant.id);
-      },
-    );
+    // A failed build is not kept: the next request tries again.
+    built.catch(() => {
+      if (this.entries.get(tenant.id) === built) this.entries.delete(tenant.id);
+    });
     while (this.entries.size > this.deps.maxProviders) this.entries.delete(this.entries.keys().next().value!);
     return built;
   }
 
   forget(tenantId: string): void {
-    this.generations.set(tenantId, (this.generations.get(tenantId) ?? 0) + 1);
     this.entries.delete(tenantId);
   }
 
   clear(): void {
-    for (const id of this.entries.keys()) this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
     this.entries.clear();
   }
 }

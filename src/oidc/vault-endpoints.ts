@@ -15,7 +15,7 @@ import { NotFound, ValidationFailed, problem } from '../core/errors.js';
 import type { Tenant } from '../core/tenants/settings.js';
 import type { TenantService } from '../core/tenants/tenant-service.js';
 import { vaultOperation } from '../dialects/vault/responses.js';
-import { forwardToProvider } from './mount.js';
+import { findActiveTenant, forwardToProvider } from './mount.js';
 import type { ProviderPool } from './tenant-pool.js';
 
 export interface VaultOidcDeps {
@@ -45,8 +45,8 @@ const LogoutFields = Type.Object({ id_token_hint: Field, state: Optional, post_l
 const TAG = 'Vault: OIDC';
 
 async function activeTenant(tenants: TenantService, ref: string): Promise<Tenant> {
-  const tenant = await tenants.getBySlugOrId(ref.toLowerCase());
-  if (tenant.state !== 'Active') throw new NotFound('tenant');
+  const tenant = await findActiveTenant(() => tenants.getBySlugOrId(ref.toLowerCase()));
+  if (!tenant) throw new NotFound('tenant');
   return tenant;
 }
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
-import type { ClientRecord } from '../../src/storage/contract.js';
+import { clientRecord } from '../support/clients.js';
 import { backends } from '../support/backends.js';
 import { attempt } from '../support/fa.js';
 import { freePort } from '../support/ports.js';
@@ -75,13 +75,9 @@ for (const backend of backends()) {
       issuer = `${t.url}/${slug}`;
       const user = await t.fetch(`/tenants/${slug}/users`, { method: 'POST', body: { username: 'ada', email: 'ada@example.com', password: 'Analytical-Engine-1843', roles: ['admin'], is_verified: true }, headers: { authorization: `Bearer ${t.apiKey}` } });
       assert.equal(user.status, 201, user.text);
-      const now = Date.now();
-      const record: ClientRecord = {
-        tenantId, clientId, name: 'Web App', redirectUris: [REDIRECT], postLogoutRedirectUris: ['https://rp.example/bye'], allowedScopes: ['openid', 'email', 'profile', 'roles'],
-        tokenEndpointAuthMethod: 'client_secret_basic', clientType: 'confidential', secretHash: crypto.createHash('sha256').update(secret).digest('hex'), locked: false, signingAlg: 'RS256',
-        flow: null, logoUri: null, clientUri: null, clientLogoutUri: null, policyUri: null, tosUri: null, userAgreementUri: null, registerEnabled: false, tenantName: null, createdAt: now, updatedAt: now,
-      };
-      await t.server.storage.forTenant(tenantId).clients.insert(record);
+      await t.server.storage
+        .forTenant(tenantId)
+        .clients.insert(clientRecord(tenantId, clientId, secret, { name: 'Web App', redirectUris: [REDIRECT], postLogoutRedirectUris: ['https://rp.example/bye'], allowedScopes: ['openid', 'email', 'profile', 'roles'] }));
       config = await client.discovery(new URL(issuer), clientId, undefined, client.ClientSecretBasic(secret), { execute: [client.allowInsecureRequests] });
     });
     after(async () => t?.stop());

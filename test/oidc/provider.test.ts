@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { ClientRecord } from '../../src/storage/contract.js';
+import { clientRecord } from '../support/clients.js';
 import { backends } from '../support/backends.js';
 import { attempt } from '../support/fa.js';
 import { freePort } from '../support/ports.js';
@@ -44,32 +45,7 @@ for (const backend of backends()) {
     const addClient = async (of: TestTenant, overrides: Partial<ClientRecord> = {}): Promise<{ id: string; secret: string }> => {
       const secret = crypto.randomBytes(32).toString('base64url');
       const id = `svc-${crypto.randomUUID().slice(0, 8)}`;
-      const now = Date.now();
-      await t.server.storage.forTenant(of.id).clients.insert({
-        tenantId: of.id,
-        clientId: id,
-        name: 'Service',
-        redirectUris: ['https://rp.example/cb'],
-        postLogoutRedirectUris: [],
-        allowedScopes: ['openid', 'api:read'],
-        tokenEndpointAuthMethod: 'client_secret_basic',
-        clientType: 'confidential',
-        secretHash: crypto.createHash('sha256').update(secret).digest('hex'),
-        locked: false,
-        signingAlg: 'RS256',
-        flow: null,
-        logoUri: null,
-        clientUri: null,
-        clientLogoutUri: null,
-        policyUri: null,
-        tosUri: null,
-        userAgreementUri: null,
-        registerEnabled: false,
-        tenantName: null,
-        createdAt: now,
-        updatedAt: now,
-        ...overrides,
-      });
+      await t.server.storage.forTenant(of.id).clients.insert(clientRecord(of.id, id, secret, { name: 'Service', allowedScopes: ['openid', 'api:read'], ...overrides }));
       return { id, secret };
     };
 
