@@ -63,11 +63,12 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
   const secure = deps.publicUrl.startsWith('https:');
   const cookie = { httpOnly: true, sameSite: 'lax' as const, path: mount, secure };
 
-  const adapter = tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now });
+  // The keystore's private JWKs: current keys first (they sign), next and previous published.
+  const jwks = structuredClone(await deps.keystore.signingJwks(tenant));
+  const adapter = tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now, edDsaKeys: jwks.keys.some((key) => key.alg === 'EdDSA') });
   const configuration: Configuration = {
     adapter: adapter.Adapter,
-    // The keystore's private JWKs: current keys first (they sign), next and previous published.
-    jwks: structuredClone(await deps.keystore.signingJwks(tenant)),
+    jwks,
     findAccount: findAccountIn(() => tenant, deps.users),
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['preferred_username', 'locale'], roles: ['roles'] },
     scopes: OPENID_SCOPES,
