@@ -17,6 +17,7 @@ import { verifySecret } from '../core/clients/client-service.js';
 import { joseAlgorithm } from '../core/keys/algorithms.js';
 import type { KeystoreService } from '../core/keys/keystore-service.js';
 import { introspectJwtAccessTokens, nameTheGrant } from './jwt-introspection.js';
+import { applyRefreshTokenExpiration } from './refresh-expiry.js';
 
 export interface ProviderDeps {
   storage: Storage;
@@ -147,6 +148,7 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
   const provider = new Provider(issuer, configuration);
   provider.proxy = deps.behindProxy;
   introspectJwtAccessTokens(provider, { issuer, publicJwks: () => deps.keystore.publicJwks(tenant) });
+  applyRefreshTokenExpiration(provider, { expiration: tokens.refreshTokenExpiration, ttlSeconds: tokens.refreshTokenTtlSeconds });
   // Client secrets are stored as SHA-256 (clients.ts): compare what is presented, hashed.
   const clientPrototype = (provider as unknown as { Client: { prototype: { clientSecret?: string; compareClientSecret(actual: string): Promise<boolean> | boolean } } }).Client.prototype;
   clientPrototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {
