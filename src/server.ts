@@ -32,6 +32,10 @@ import { Signals } from './core/events/signals.js';
 import { ProviderPool } from './oidc/tenant-pool.js';
 import { ExpiredArtefactPurge } from './oidc/expiry-purge.js';
 import { revokeRefreshTokensPerPolicy } from './oidc/token-revocation.js';
+import { SessionService, endSessionsOnSignals } from './core/sessions/session-service.js';
+import { ClientDescriber } from './clientinfo/access.js';
+import { CountryLookup } from './clientinfo/country.js';
+import { userTokenAuthenticator } from './oidc/user-token.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -69,6 +73,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const logger = options.logger === undefined ? pino({ level: config.logLevel }) : options.logger;
   const now = options.now ?? Date.now;
   const masterKey = config.masterKey ? MasterKey.fromSecret(config.masterKey) : MasterKey.fromFile(config.masterKeyFile);
+  // Read before anything is opened: a database file that is not one stops the start here.
+  const countries = CountryLookup.open(config.geoipDb);
   const database = await openDatabase(config.databaseUrl);
   const log = logger || undefined;
   const storage = createStorage(database, { now, ...(log ? { log } : {}) });
@@ -100,12 +106,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const bootstrapResult = await bootstrap({ storage, tenants, apiKeys, apiKeyValue: config.bootstrapApiKey, now });
   await tenants.resumePendingDeletes();
   await changeFeed.start();
-  const oidc = new ProviderPool({ storage, keys, keystore, users, masterKey, publicUrl: config.publicUrl, behindProxy: config.trustProxy.length > 0, now, changes, maxProviders: config.maxProviders });
+  const clientInfo = new ClientDescriber(countries);
+  const sessions = new SessionService({ storage, users, now });
+  endSessionsOnSignals(signals, sessions);
+  const oidc = new ProviderPool({ storage, keys, keystore, users, masterKey, publicUrl: config.publicUrl, behindProxy: config.trustProxy.length > 0, clientInfo, now, changes, maxProviders: config.maxProviders, ...(log ? { log } : {}) });
+  const userTokens = userTokenAuthenticator({ storage, tenants, users, oidc });
   const oidcPurge = new ExpiredArtefactPurge({ storage, now, ...(log ? { log } : {}) });
   oidcPurge.start();
   revokeRefreshTokensPerPolicy({ storage, signals, ...(log ? { log } : {}) });
 
-  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc });
+  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, sessions, userTokens, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

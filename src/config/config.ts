@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { masterKeyProblem } from '../crypto/master-key.js';
+import { mmdbProblem } from '../clientinfo/country.js';
 
 export interface Config {
   /** PORT — TCP port to listen on, 0–65535. Default 9011 (FusionAuth's port, so its clients find us). */
@@ -37,6 +38,12 @@ export interface Config {
    * Empty (default): the client IP is the socket's peer, whatever headers say.
    */
   trustProxy: string[];
+  /**
+   * GEOIP_DB — an IP-to-country database (MaxMind DB format) to use instead of the bundled one,
+   * for the countries users' sessions record. Unset: the database the
+   * `@ip-location-db/geo-whois-asn-country-mmdb` package ships.
+   */
+  geoipDb: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -146,6 +153,13 @@ function parseTrustProxy(raw: string): string[] {
   return entries;
 }
 
+function parseGeoipDb(raw: string): string {
+  const file = path.resolve(raw);
+  const problem = raw.includes('\0') ? 'is not a readable file' : mmdbProblem(file);
+  if (problem) throw new ConfigError(`GEOIP_DB must be a readable MaxMind DB (.mmdb) file; ${quoted(raw)} ${problem}`);
+  return file;
+}
+
 function parseApiKey(raw: string): string {
   if (raw.length < API_KEY_MIN_LENGTH || raw.length > API_KEY_MAX_LENGTH) {
     throw new ConfigError(`TESSERA_API_KEY must be ${API_KEY_MIN_LENGTH} to ${API_KEY_MAX_LENGTH} characters, got ${raw.length}`);
@@ -177,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${quoted(logLevel)}`);
   const trustProxy = parseTrustProxy(value('TRUST_PROXY') ?? '');
   const maxProviders = value('OIDC_PROVIDER_POOL') === undefined ? 1000 : integer('OIDC_PROVIDER_POOL', value('OIDC_PROVIDER_POOL')!, 1, 1_000_000);
+  const geoipDb = value('GEOIP_DB') === undefined ? undefined : parseGeoipDb(value('GEOIP_DB')!);
   // Read by libuv, not by us; checked so a typo is not silently a pool of one thread.
   if (value('UV_THREADPOOL_SIZE') !== undefined) integer('UV_THREADPOOL_SIZE', value('UV_THREADPOOL_SIZE')!, 1, MAX_THREADPOOL_SIZE);
   return {
@@ -192,5 +207,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: 1024 * 1024,
     maxProviders,
     trustProxy,
+    geoipDb,
   };
 }

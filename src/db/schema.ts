@@ -197,7 +197,29 @@ export interface OidcModelsTable {
   consumed_at: number | null;
 }
 
+export interface SessionsTable {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  /** The OpenID Provider session's uid (migration 012). */
+  engine_uid: string;
+  created_at: number;
+  expires_at: number;
+  /** JSON: the client at sign-in, at the last token issue, at the last use. */
+  created: string;
+  token_issue: string | null;
+  last_access: string | null;
+}
+
+export interface SessionGrantsTable {
+  tenant_id: string;
+  session_id: string;
+  grant_id: string;
+}
+
 export interface Database {
+  sessions: SessionsTable;
+  session_grants: SessionGrantsTable;
   oidc_models: OidcModelsTable;
   clients: ClientsTable;
   change_events: ChangeEventsTable;

@@ -19,6 +19,8 @@ import { registerVaultBlockRoutes } from '../dialects/vault/block-routes.js';
 import { registerVaultClientRoutes, registerVaultPublicClientRoutes } from '../dialects/vault/client-routes.js';
 import type { ClientService } from '../core/clients/client-service.js';
 import { registerVaultKeystoreRoutes } from '../dialects/vault/keystore-routes.js';
+import { type SessionOwner, registerVaultOwnSessionRoutes, registerVaultUserSessionRoutes } from '../dialects/vault/session-routes.js';
+import type { SessionService } from '../core/sessions/session-service.js';
 import type { BlockService } from '../core/login/blocks.js';
 import type { AccountFlows } from '../core/account/account-flows.js';
 import type { EmailTemplateService } from '../core/email/email-template-service.js';
@@ -54,6 +56,10 @@ export interface AppDeps {
   account: AccountFlows;
   emailTemplates: EmailTemplateService;
   clients: ClientService;
+  /** Users' sign-in sessions. */
+  sessions: SessionService;
+  /** The user a user access token (from a tenant's provider) belongs to: the credential of /sessions. */
+  userTokens: (token: string) => Promise<SessionOwner | undefined>;
   /** True when the database answers (GET /api/status). */
   ready: () => Promise<boolean>;
   logger: Logger | false;
@@ -87,10 +93,12 @@ const VAULT_CLIENTS = { prefix: '/clients', render: renderVaultFailure };
 const VAULT_PUBLIC_CLIENT = { prefix: '/client', render: renderVaultFailure };
 const VAULT_TOKEN = { prefix: '/token', render: renderVaultFailure };
 const VAULT_LOGOUT = { prefix: '/logout', render: renderVaultFailure };
+/** A user's own sessions, authenticated by the user's access token. */
+const VAULT_SESSIONS = { prefix: '/sessions', render: renderVaultFailure };
 
 /** Failures the router meets before any scope (a bad %-escape, a path parameter over 1024 characters). */
 function rendererForUrl(url: string): FailureRenderer {
-  const scope = [FUSIONAUTH, VAULT, VAULT_CLIENTS, VAULT_PUBLIC_CLIENT, VAULT_TOKEN, VAULT_LOGOUT].find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
+  const scope = [FUSIONAUTH, VAULT, VAULT_CLIENTS, VAULT_PUBLIC_CLIENT, VAULT_TOKEN, VAULT_LOGOUT, VAULT_SESSIONS].find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
   return scope?.render ?? renderBareFailure;
 }
 
@@ -149,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerVaultUserRoutes(api, deps);
         registerVaultBlockRoutes(api, deps);
         registerVaultKeystoreRoutes(api, deps);
+        registerVaultUserSessionRoutes(api, deps);
       });
       // The client authenticates itself at the token endpoint: no API key.
       await registerVaultTenantTokenRoute(vault, deps);
@@ -165,6 +174,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
     },
     { prefix: VAULT_CLIENTS.prefix },
+  );
+  await app.register(
+    async (vault) => {
+      renderErrorsWith(vault, VAULT_SESSIONS.render);
+      await vault.register(async (own) => registerVaultOwnSessionRoutes(own, deps));
+    },
+    { prefix: VAULT_SESSIONS.prefix },
   );
   await app.register(
     async (vault) => {

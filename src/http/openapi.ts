@@ -21,6 +21,7 @@ export const TAGS = [
   { name: 'Vault: OIDC', description: 'The doors to a tenant\'s OpenID Provider: token exchange and logout (the provider itself is described by each issuer\'s discovery document)' },
   { name: 'Vault: Clients', description: "A tenant's OAuth clients: /clients with an API key, /client (the public part) without" },
   { name: 'Vault: Signing keys', description: "A tenant's keystore: public JWKS, rotation and revocation" },
+  { name: 'Vault: Sessions', description: "Users' sign-in sessions: /tenants/{tenant_id}/users/{user_id}/sessions with an API key, /sessions with the user's own access token" },
 ];
 
 export const DOCS_PATH = '/api/docs';
@@ -39,6 +40,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The API key as the raw header value (as FusionAuth clients send it) or `Bearer <key>`' },
           xApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          userAccessToken: { type: 'http', scheme: 'bearer', description: "A user's access token from the tenant's OpenID Provider (the opaque one the code flow issues): `/sessions` only" },
         },
       },
       security: [{ apiKey: [] }, { xApiKey: [] }],

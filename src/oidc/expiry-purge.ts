@@ -1,4 +1,4 @@
-/** Deletes expired OpenID Provider artefacts of every tenant in the background, once a minute. */
+/** Deletes expired OpenID Provider artefacts and users' sessions of every tenant in the background, once a minute. */
 import type { Storage } from '../storage/contract.js';
 
 export class ExpiredArtefactPurge {
@@ -16,10 +16,12 @@ export class ExpiredArtefactPurge {
     this.timer.unref();
   }
 
-  /** One purge (public so tests can run it now); returns how many rows went. */
+  /** One purge (public so tests can run it now). */
   async purge(): Promise<void> {
     try {
-      await this.deps.storage.purgeExpiredOidc(Math.floor(this.deps.now() / 1000));
+      const now = this.deps.now();
+      await this.deps.storage.purgeExpiredOidc(Math.floor(now / 1000));
+      await this.deps.storage.purgeExpiredSessions(now);
     } catch (error) {
       this.deps.log?.warn({ err: error }, 'purging expired OpenID artefacts failed; retrying later');
     }

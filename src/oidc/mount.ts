@@ -13,6 +13,7 @@ import { isReservedPathSegment } from '../core/tenants/reserved-slugs.js';
 import { SLUG_PATTERN } from '../core/tenants/slug.js';
 import { isUuid } from '../util/uuid.js';
 import type { ProviderPool } from './tenant-pool.js';
+import { rememberClientAddress } from './client-address.js';
 
 export interface OidcMountDeps {
   tenants: TenantService;
@@ -42,6 +43,7 @@ export async function forwardToProvider(oidc: ProviderPool, tenant: Tenant, requ
   const query = raw.url?.includes('?') ? raw.url.slice(raw.url.indexOf('?')) : '';
   raw.originalUrl = `/${tenant.slug}${path}${query}`;
   raw.url = `${path}${query}`;
+  rememberClientAddress(raw, request.ip);
   // The JWKS comes from memory and changes only by rotation (the next key is published ahead)
   // or revocation: relying parties may cache it briefly, so a revocation reaches them within 30 s.
   if (path === '/jwks') reply.raw.setHeader('cache-control', 'public, max-age=30');

@@ -18,6 +18,8 @@ import { joseAlgorithm } from '../core/keys/algorithms.js';
 import type { KeystoreService } from '../core/keys/keystore-service.js';
 import { introspectJwtAccessTokens, nameTheGrant } from './jwt-introspection.js';
 import { applyRefreshTokenExpiration } from './refresh-expiry.js';
+import type { ClientDescriber } from '../clientinfo/access.js';
+import { trackSessions } from './session-tracking.js';
 
 export interface ProviderDeps {
   storage: Storage;
@@ -28,7 +30,10 @@ export interface ProviderDeps {
   publicUrl: string;
   /** TRUST_PROXY given: believe X-Forwarded-Proto/Host from the proxy. */
   behindProxy: boolean;
+  /** Country and parsed User-Agent of a request's client (users' sessions record them). */
+  clientInfo: ClientDescriber;
   now: () => number;
+  log?: { warn: (obj: unknown, msg: string) => void };
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -149,6 +154,8 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
   provider.proxy = deps.behindProxy;
   introspectJwtAccessTokens(provider, { issuer, publicJwks: () => deps.keystore.publicJwks(tenant) });
   applyRefreshTokenExpiration(provider, { expiration: tokens.refreshTokenExpiration, ttlSeconds: tokens.refreshTokenTtlSeconds });
+  // Users' sessions: opened by a login, used by authorizations, token issue and userinfo.
+  trackSessions(provider, tenant, deps);
   // Client secrets are stored as SHA-256 (clients.ts): compare what is presented, hashed.
   const clientPrototype = (provider as unknown as { Client: { prototype: { clientSecret?: string; compareClientSecret(actual: string): Promise<boolean> | boolean } } }).Client.prototype;
   clientPrototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {

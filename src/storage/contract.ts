@@ -12,6 +12,7 @@
  * Every method runs on the database, or inside the transaction `transaction()` handed out.
  * Unique clashes surface as `Conflict`; nothing else of the driver leaks.
  */
+import type { ClientAccess } from '../clientinfo/access.js';
 import type { StoredPassword } from '../crypto/passwords/types.js';
 import type { Tenant, User, UserQuery } from '../core/domain.js';
 
@@ -118,6 +119,43 @@ export interface ClientRecord {
   tenantName: string | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/**
+ * A user's sign-in session (the Vault's sessions): made by a login through a tenant's OpenID
+ * Provider and tied to the provider's own session by its uid, so that ending one ends the other.
+ */
+export interface SessionRecord {
+  id: string;
+  tenantId: string;
+  userId: string;
+  /** The uid of the OpenID Provider's session (never shown: the provider's own reference). */
+  engineUid: string;
+  /** The sign-in. */
+  created: ClientAccess;
+  /** The last time tokens were issued for the session (code exchange, refresh); null before. */
+  tokenIssue: ClientAccess | null;
+  /** The last use: the sign-in, a new authorization in the session, userinfo, a refresh. */
+  lastAccess: ClientAccess | null;
+  /** Epoch ms: the provider's session ends then unless it is used again. */
+  expiresAt: number;
+}
+
+/** What a use of a session changes; fields left out stay as they are. */
+export interface SessionTouch {
+  tokenIssue?: ClientAccess;
+  lastAccess?: ClientAccess;
+  expiresAt?: number;
+  /** Grants the provider made in the session (they end with it); recorded once each. */
+  grantIds?: string[];
+}
+
+/** A session that was ended: what of the provider's must end with it. */
+export interface EndedSession {
+  id: string;
+  userId: string;
+  engineUid: string;
+  grantIds: string[];
 }
 
 /** One entry of the change feed other instances read (core/events). */
@@ -318,6 +356,33 @@ export interface OidcModelRepository {
   revokeByGrantId(grantId: string): Promise<number>;
   /** Removes the artefacts of these models issued to this account (its refresh tokens, say). */
   revokeByAccount(accountId: string, models: readonly string[]): Promise<number>;
+  /**
+   * Ends one of the provider's sessions: removes the engine's Session with this uid, the Grants
+   * with these ids and everything issued under them (codes, access and refresh tokens).
+   */
+  endSession(sessionUid: string, grantIds: readonly string[]): Promise<number>;
+}
+
+/** A tenant's users' sessions. Expired ones are never returned and are purged in the background. */
+export interface SessionRepository {
+  /**
+   * Records a new session with the grants made in it so far; false (and nothing written) when
+   * this provider session has one already (a re-authentication in the same browser session).
+   */
+  open(session: SessionRecord, grantIds: string[]): Promise<boolean>;
+  /** The live session of this provider session. */
+  findByEngineUid(engineUid: string, now: number): Promise<SessionRecord | undefined>;
+  /** The user's live sessions, newest first. */
+  listByUser(userId: string, now: number): Promise<SessionRecord[]>;
+  /** Records a use of the session of this provider session; false when there is none. */
+  touch(engineUid: string, change: SessionTouch): Promise<boolean>;
+  /**
+   * Deletes sessions of these users — the ones with these ids, or all of them when `ids` is
+   * undefined — and returns what they referenced of the provider (expired ones included).
+   */
+  end(userIds: string[], ids?: string[]): Promise<EndedSession[]>;
+  /** Deletes the session of this provider session (the provider ended it: a logout). */
+  forget(engineUid: string): Promise<boolean>;
 }
 
 /** A tenant's OAuth clients. */
@@ -347,6 +412,7 @@ export interface TenantStorage {
   readonly oneTimeIds: OneTimeIdRepository;
   readonly clients: ClientRepository;
   readonly oidc: OidcModelRepository;
+  readonly sessions: SessionRepository;
 }
 
 export interface Storage {
@@ -361,6 +427,13 @@ export interface Storage {
   forTenant(tenantId: string): TenantStorage;
   /** Deletes OpenID Provider artefacts of every tenant that expired before `now`; returns how many. */
   purgeExpiredOidc(now: number): Promise<number>;
+  /** Deletes every tenant's sessions that expired before `now` (epoch ms); returns how many. */
+  purgeExpiredSessions(now: number): Promise<number>;
+  /**
+   * The tenants holding an OpenID artefact of this model with this id. Only for models whose id
+   * is itself a secret the holder presents (an opaque access token's value is its id).
+   */
+  tenantsHoldingOidc(model: string, id: string): Promise<string[]>;
   /** Which of these user ids are taken in any tenant (ids are global so FusionAuth can address users by id alone). */
   userIdsTaken(ids: string[]): Promise<Set<string>>;
   /**

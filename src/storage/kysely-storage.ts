@@ -13,8 +13,9 @@ import { KyselyEmailTemplateRepository } from './email-templates.js';
 import type { Executor } from './executor.js';
 import { KyselyKeyRepository } from './keys.js';
 import { KyselyLoginFailureRepository } from './login-failures.js';
-import { KyselyOidcModelRepository, purgeExpiredOidc } from './oidc-models.js';
+import { KyselyOidcModelRepository, purgeExpiredOidc, tenantsHoldingOidc } from './oidc-models.js';
 import { KyselyOneTimeIdLookup, KyselyOneTimeIdRepository } from './one-time-ids.js';
+import { KyselySessionRepository, purgeExpiredSessions } from './sessions.js';
 import { TableStatistics } from './statistics.js';
 import { KyselySystemStateRepository } from './system-state.js';
 import { KyselyTenantRepository } from './tenants.js';
@@ -59,11 +60,20 @@ class KyselyStorage implements Storage {
       oneTimeIds: new KyselyOneTimeIdRepository(db, tenantId),
       clients: new KyselyClientRepository(db, tenantId),
       oidc: new KyselyOidcModelRepository(db, tenantId),
+      sessions: new KyselySessionRepository(db, kind, tenantId),
     };
   }
 
   purgeExpiredOidc(now: number): Promise<number> {
     return purgeExpiredOidc(this.db, now);
+  }
+
+  purgeExpiredSessions(now: number): Promise<number> {
+    return purgeExpiredSessions(this.db, now);
+  }
+
+  tenantsHoldingOidc(model: string, id: string): Promise<string[]> {
+    return tenantsHoldingOidc(this.db, model, id);
   }
 
   userIdsTaken(ids: string[]): Promise<Set<string>> {

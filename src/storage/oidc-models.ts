@@ -11,6 +11,10 @@ function toArtefact(row: Pick<Selectable<OidcModelsTable>, 'payload' | 'consumed
   return { payload: JSON.parse(row.payload) as Record<string, unknown>, consumedAt: row.consumed_at === null ? null : Number(row.consumed_at) };
 }
 
+/** oidc-provider's model names for a browser session and for a grant (its jti is the grant id). */
+const ENGINE_SESSION = 'Session';
+const ENGINE_GRANT = 'Grant';
+
 export class KyselyOidcModelRepository implements OidcModelRepository {
   constructor(
     private readonly db: Executor,
@@ -84,6 +88,17 @@ export class KyselyOidcModelRepository implements OidcModelRepository {
     return Number(result.numDeletedRows);
   }
 
+  async endSession(sessionUid: string, grantIds: readonly string[]): Promise<number> {
+    const scoped = () => this.db.deleteFrom('oidc_models').where('tenant_id', '=', this.tenantId);
+    let removed = Number((await scoped().where('model', '=', ENGINE_SESSION).where('uid', '=', sessionUid).executeTakeFirst()).numDeletedRows);
+    if (grantIds.length) {
+      const grants = [...grantIds];
+      removed += Number((await scoped().where('grant_id', 'in', grants).executeTakeFirst()).numDeletedRows);
+      removed += Number((await scoped().where('model', '=', ENGINE_GRANT).where('id', 'in', grants).executeTakeFirst()).numDeletedRows);
+    }
+    return removed;
+  }
+
   async revokeByGrantId(grantId: string): Promise<number> {
     const result = await this.db.deleteFrom('oidc_models').where('tenant_id', '=', this.tenantId).where('grant_id', '=', grantId).executeTakeFirst();
     return Number(result.numDeletedRows);
@@ -94,4 +109,10 @@ export class KyselyOidcModelRepository implements OidcModelRepository {
 export async function purgeExpiredOidc(db: Executor, now: number): Promise<number> {
   const result = await db.deleteFrom('oidc_models').where('expires_at', '<=', now).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** The tenants holding a live-or-not artefact of this model with this id (the id is the holder's secret). */
+export async function tenantsHoldingOidc(db: Executor, model: string, id: string): Promise<string[]> {
+  const rows = await db.selectFrom('oidc_models').select('tenant_id').where('model', '=', model).where('id', '=', id).limit(2).execute();
+  return rows.map((row) => row.tenant_id);
 }

@@ -14,6 +14,8 @@ export interface SignalMap {
   'user.passwordChanged': { tenant: Tenant; user: User };
   /** An administrator disabled the user. */
   'user.disabled': { tenant: Tenant; user: User };
+  /** Users were deleted (ids asked for: some may not have existed). */
+  'user.deleted': { tenant: Tenant; userIds: string[] };
 }
 
 /** A listener may return a promise: the emitter can wait for it (a revocation that must be done before the answer). */

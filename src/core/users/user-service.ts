@@ -164,10 +164,14 @@ export class UserService {
   async delete(tenant: Tenant, id: string): Promise<void> {
     const deleted = await this.deps.storage.transaction((tx) => this.users(tenant, tx).delete([id]));
     if (deleted === 0) throw new NotFound('user');
+    await this.deps.signals.emit('user.deleted', { tenant, userIds: [id] });
   }
 
   async deleteMany(tenant: Tenant, ids: string[]): Promise<number> {
-    return this.deps.storage.transaction((tx) => this.users(tenant, tx).delete([...new Set(ids)]));
+    const unique = [...new Set(ids)];
+    const deleted = await this.deps.storage.transaction((tx) => this.users(tenant, tx).delete(unique));
+    if (deleted > 0) await this.deps.signals.emit('user.deleted', { tenant, userIds: unique });
+    return deleted;
   }
 
   /**

@@ -119,3 +119,39 @@ export const VaultKeystore = Type.Object(
   },
   { description: "The tenant's keystore" },
 );
+
+/** One of the three moments a session records: its client then. */
+const sessionAccess = (description: string) =>
+  Type.Object(
+    {
+      at: DateTime,
+      ip: Type.Union([Type.String(), Type.Null()], { description: 'The client address (TRUST_PROXY decides whether X-Forwarded-For is believed)' }),
+      country: Type.Union([Type.String({ pattern: '^[A-Z]{2}$' }), Type.Null()], { description: 'ISO 3166-1 alpha-2, from the IP-to-country database; null for private and unknown addresses' }),
+      user_agent: Type.Union([Type.String(), Type.Null()]),
+      user_agent_parsed: Type.Object({
+        browser: Type.Object({ family: Type.String({ description: '"Other" when unknown' }), version: Type.Union([Type.String(), Type.Null()]) }),
+        os: Type.Object({ family: Type.String(), version: Type.Union([Type.String(), Type.Null()]) }),
+        device: Type.Object({ family: Type.String(), brand: Type.Union([Type.String(), Type.Null()]), model: Type.Union([Type.String(), Type.Null()]) }),
+        is_mobile: Type.Boolean(),
+        is_tablet: Type.Boolean(),
+        is_pc: Type.Boolean(),
+        is_bot: Type.Boolean({ description: 'The User-Agent names a crawler or a scripted client (a list of markers: a heuristic)' }),
+      }),
+    },
+    { description },
+  );
+
+export const VaultSession = Type.Object(
+  {
+    session_id: Type.String(),
+    user_id: Type.String(),
+    tenant_id: Type.String({ description: "The tenant's slug" }),
+    created: sessionAccess('The sign-in'),
+    expires_at: DateTime,
+    token_issue: Type.Union([sessionAccess('The last token issue (code exchange or refresh)'), Type.Null()], { description: 'null before the first token issue' }),
+    last_access: Type.Union([sessionAccess('The last use: sign-in, authorization, userinfo or refresh'), Type.Null()]),
+  },
+  { description: 'A sign-in session' },
+);
+
+export const VaultSessionList = Type.Object({ sessions: Type.Array(VaultSession), total: Type.Integer() }, { description: "The user's live sessions, newest first" });
