@@ -7,7 +7,7 @@ import type { Selectable } from 'kysely';
 import type { ClientAccess } from '../clientinfo/access.js';
 import type { SessionsTable } from '../db/schema.js';
 import type { DatabaseKind, EndedSession, SessionRecord, SessionRepository, SessionTouch } from './contract.js';
-import { type Executor, isUniqueViolation } from './executor.js';
+import type { Executor } from './executor.js';
 
 const access = (text: string | null): ClientAccess | null => (text === null ? null : (JSON.parse(text) as ClientAccess));
 
@@ -86,23 +86,18 @@ export class KyselySessionRepository implements SessionRepository {
   /** One INSERT … SELECT per grant: nothing is written when the session is gone meanwhile. */
   private async addGrants(engineUid: string, grantIds: readonly string[]): Promise<void> {
     for (const grantId of new Set(grantIds)) {
-      try {
-        await this.db
-          .insertInto('session_grants')
-          .columns(['tenant_id', 'session_id', 'grant_id'])
-          .expression((eb) =>
-            eb
-              .selectFrom('sessions')
-              .select((s) => [s.val(this.tenantId).as('tenant_id'), 'id', s.val(grantId).as('grant_id')])
-              .where('tenant_id', '=', this.tenantId)
-              .where('engine_uid', '=', engineUid),
-          )
-          .onConflict((oc) => oc.columns(['tenant_id', 'session_id', 'grant_id']).doNothing())
-          .execute();
-      } catch (error) {
-        // Recorded already by a racing request (SQLite reports the clash on the key as an error here too).
-        if (!isUniqueViolation(error)) throw error;
-      }
+      await this.db
+        .insertInto('session_grants')
+        .columns(['tenant_id', 'session_id', 'grant_id'])
+        .expression((eb) =>
+          eb
+            .selectFrom('sessions')
+            .select((s) => [s.val(this.tenantId).as('tenant_id'), 'id', s.val(grantId).as('grant_id')])
+            .where('tenant_id', '=', this.tenantId)
+            .where('engine_uid', '=', engineUid),
+        )
+        .onConflict((oc) => oc.columns(['tenant_id', 'session_id', 'grant_id']).doNothing())
+        .execute();
     }
   }
 

@@ -3,7 +3,8 @@
  * on SQLite and PostgreSQL. The guarantees the core relies on are asserted under concurrency
  * where they are about concurrency (a single consumer of a one-time id, a reservation counter
  * that never passes its limit), and tenant scope is asserted for every per-tenant repository.
- * The OpenID adapter's models extend this suite (atomic consume, expiry, revoke by grant).
+ * The OpenID adapter's models extend this suite (atomic consume, expiry, revoke by grant), and
+ * so do users' sessions (one per provider session, ending them with what they referenced).
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -11,7 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import { Conflict, type Tenant, type User } from '../../src/core/domain.js';
 import { defaultTenantSettings } from '../../src/core/tenants/settings.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/connect.js';
-import type { ApiKeyRecord, ClientRecord, KeyRecord, Storage } from '../../src/storage/contract.js';
+import type { ApiKeyRecord, ClientRecord, KeyRecord, SessionRecord, Storage } from '../../src/storage/contract.js';
+import type { ClientAccess } from '../../src/clientinfo/access.js';
 import { createStorage } from '../../src/storage/kysely-storage.js';
 import { type TestDatabase, backends } from '../support/backends.js';
 
@@ -591,6 +593,116 @@ for (const backend of backends()) {
         await oidc.upsert('Grant', 'old', {}, SECONDS - 1, {});
         assert.ok((await storage.purgeExpiredOidc(SECONDS)) >= 1);
         assert.ok(await storage.forTenant(b.id).oidc.find('AccessToken', 't1', SECONDS), 'live rows stay');
+      });
+    });
+
+    describe('sessions', () => {
+      const access = (at: number, ip: string): ClientAccess => ({
+        at,
+        ip,
+        country: 'NL',
+        userAgent: 'agent',
+        userAgentParsed: { browser: { family: 'Other', version: null }, os: { family: 'Other', version: null }, device: { family: 'Other', brand: null, model: null }, isMobile: false, isTablet: false, isPc: false, isBot: false },
+      });
+      const session = (tenantId: string, userId: string, engineUid: string, createdAt = NOW, expiresAt = NOW + 3_600_000): SessionRecord => ({
+        id: crypto.randomUUID(),
+        tenantId,
+        userId,
+        engineUid,
+        created: access(createdAt, '192.0.2.1'),
+        tokenIssue: null,
+        lastAccess: access(createdAt, '192.0.2.1'),
+        expiresAt,
+      });
+
+      test('open once per provider session; list a user’s live sessions newest first; find by uid; another tenant sees none', async () => {
+        const sessions = storage.forTenant(a.id).sessions;
+        const older = session(a.id, 'user-s1', 'uid-1', NOW - 2000);
+        const newer = session(a.id, 'user-s1', 'uid-2', NOW - 1000);
+        assert.equal(await sessions.open(older, ['g-1']), true);
+        assert.equal(await sessions.open(newer, []), true);
+        assert.equal(await sessions.open({ ...session(a.id, 'user-s1', 'uid-1'), created: access(NOW, '198.51.100.9') }, []), false, 'the provider session has one already');
+        await sessions.open(session(a.id, 'user-s2', 'uid-3'), []);
+        await sessions.open(session(a.id, 'user-s1', 'uid-gone', NOW, NOW - 1), []);
+        assert.deepEqual(await sessions.listByUser('user-s1', NOW), [newer, older], 'newest first, the expired one left out');
+        assert.deepEqual(await sessions.findByEngineUid('uid-1', NOW), older, 'the first record stays as it was');
+        assert.equal(await sessions.findByEngineUid('uid-gone', NOW), undefined);
+        assert.deepEqual(await storage.forTenant(b.id).sessions.listByUser('user-s1', NOW), []);
+        assert.equal(await storage.forTenant(b.id).sessions.findByEngineUid('uid-1', NOW), undefined);
+        await storage.forTenant(b.id).sessions.open(session(b.id, 'user-s1', 'uid-1'), []);
+        assert.equal((await sessions.listByUser('user-s1', NOW)).length, 2, 'the same uid in another tenant is another session');
+      });
+
+      test('touch records token issue, last access, expiry and grants of one provider session only', async () => {
+        const sessions = storage.forTenant(a.id).sessions;
+        const record = session(a.id, 'user-t', 'uid-t');
+        await sessions.open(record, []);
+        const issued = access(NOW + 10, '203.0.113.5');
+        assert.equal(await sessions.touch('uid-t', { tokenIssue: issued, lastAccess: issued, expiresAt: NOW + 7_200_000, grantIds: ['g-t', 'g-t'] }), true);
+        assert.deepEqual(await sessions.findByEngineUid('uid-t', NOW), { ...record, tokenIssue: issued, lastAccess: issued, expiresAt: NOW + 7_200_000 });
+        assert.equal(await sessions.touch('uid-t', { grantIds: ['g-t', 'g-u'] }), true, 'a grant recorded again is no error');
+        assert.equal(await sessions.touch('uid-none', { lastAccess: issued }), false);
+        assert.equal(await storage.forTenant(b.id).sessions.touch('uid-t', { lastAccess: issued }), false, 'another tenant cannot touch it');
+        const ended = await sessions.end(['user-t']);
+        assert.deepEqual(ended.map((e) => ({ ...e, grantIds: [...e.grantIds].sort() })), [{ id: record.id, userId: 'user-t', engineUid: 'uid-t', grantIds: ['g-t', 'g-u'] }]);
+      });
+
+      test('of parallel opens of one provider session exactly one records it; a grant recorded in parallel is no error', async () => {
+        const sessions = storage.forTenant(a.id).sessions;
+        const opened = await Promise.all(Array.from({ length: 8 }, () => sessions.open(session(a.id, 'user-race', 'uid-race'), ['g-race'])));
+        assert.equal(opened.filter(Boolean).length, 1);
+        const touched = await Promise.all(Array.from({ length: 8 }, () => sessions.touch('uid-race', { grantIds: ['g-race', 'g-race-2'] })));
+        assert.ok(touched.every(Boolean));
+        const [ended] = await sessions.end(['user-race']);
+        assert.deepEqual([...ended!.grantIds].sort(), ['g-race', 'g-race-2']);
+      });
+
+      test('end by ids or all of some users, in this tenant only; forget by uid; expired ones are purged with their grants', async () => {
+        const sessions = storage.forTenant(a.id).sessions;
+        const one = session(a.id, 'user-e', 'uid-e1');
+        const two = session(a.id, 'user-e', 'uid-e2');
+        const other = session(a.id, 'user-f', 'uid-f');
+        for (const s of [one, two, other]) await sessions.open(s, [`g-${s.engineUid}`]);
+        await storage.forTenant(b.id).sessions.open(session(b.id, 'user-e', 'uid-e1'), []);
+        assert.deepEqual(await sessions.end(['user-f'], [one.id]), [], 'an id of another user ends nothing');
+        assert.deepEqual(await sessions.end(['user-e'], [one.id]), [{ id: one.id, userId: 'user-e', engineUid: 'uid-e1', grantIds: ['g-uid-e1'] }]);
+        assert.deepEqual(await sessions.end(['user-e'], []), []);
+        assert.deepEqual((await sessions.end(['user-e', 'user-f'])).map((e) => e.engineUid).sort(), ['uid-e2', 'uid-f']);
+        assert.equal((await storage.forTenant(b.id).sessions.listByUser('user-e', NOW)).length, 1, 'tenant B’s session stays');
+        await sessions.open(session(a.id, 'user-g', 'uid-g'), []);
+        assert.equal(await sessions.forget('uid-g'), true);
+        assert.equal(await sessions.forget('uid-g'), false);
+        await sessions.open(session(a.id, 'user-h', 'uid-h', NOW - 10, NOW - 5), ['g-h']);
+        assert.ok((await storage.purgeExpiredSessions(NOW)) >= 1);
+        assert.deepEqual(await sessions.end(['user-h']), [], 'purged');
+      });
+
+      test('ending the provider’s session removes its Session by uid, its grants and what was issued under them, in this tenant only', async () => {
+        const SECONDS = Math.floor(NOW / 1000);
+        const oidc = storage.forTenant(a.id).oidc;
+        await oidc.upsert('Session', 'jti-1', { uid: 'uid-x' }, SECONDS + 60, { uid: 'uid-x' });
+        await oidc.upsert('Grant', 'grant-x', { accountId: 'user-x' }, SECONDS + 60, { accountId: 'user-x' });
+        await oidc.upsert('RefreshToken', 'rt-x', { grantId: 'grant-x' }, SECONDS + 60, { grantId: 'grant-x' });
+        await oidc.upsert('AccessToken', 'at-x', { grantId: 'grant-x' }, SECONDS + 60, { grantId: 'grant-x' });
+        await oidc.upsert('AccessToken', 'at-y', { grantId: 'grant-y' }, SECONDS + 60, { grantId: 'grant-y' });
+        await storage.forTenant(b.id).oidc.upsert('Session', 'jti-1', { uid: 'uid-x' }, SECONDS + 60, { uid: 'uid-x' });
+        assert.equal(await oidc.endSession('uid-x', ['grant-x']), 4);
+        for (const [model, id] of [['Session', 'jti-1'], ['Grant', 'grant-x'], ['RefreshToken', 'rt-x'], ['AccessToken', 'at-x']] as const) {
+          assert.equal(await oidc.find(model, id, SECONDS), undefined, `${model} ${id}`);
+        }
+        assert.ok(await oidc.find('AccessToken', 'at-y', SECONDS), 'another grant’s token stays');
+        assert.ok(await storage.forTenant(b.id).oidc.find('Session', 'jti-1', SECONDS), 'another tenant’s session stays');
+        assert.equal(await oidc.endSession('uid-x', []), 0);
+      });
+
+      test('the tenants holding an artefact are found by its id alone', async () => {
+        const SECONDS = Math.floor(NOW / 1000);
+        await storage.forTenant(a.id).oidc.upsert('AccessToken', 'opaque-value-1', {}, SECONDS + 60, {});
+        await storage.forTenant(b.id).oidc.upsert('AccessToken', 'opaque-value-2', {}, SECONDS + 60, {});
+        assert.deepEqual(await storage.tenantsHoldingOidc('AccessToken', 'opaque-value-1'), [a.id]);
+        assert.deepEqual(await storage.tenantsHoldingOidc('AccessToken', 'opaque-value-2'), [b.id]);
+        assert.deepEqual(await storage.tenantsHoldingOidc('RefreshToken', 'opaque-value-1'), [], 'the model is part of the key');
+        assert.deepEqual(await storage.tenantsHoldingOidc('AccessToken', 'nothing'), []);
       });
     });
 
