@@ -55,7 +55,7 @@ export function mmdbProblem(file: string): string | undefined {
     const length = Math.min(stat.size, METADATA_MAX);
     const tail = Buffer.alloc(length);
     fs.readSync(fd, tail, 0, length, stat.size - length);
-    return tail.lastIndexOf(METADATA_MARKER) === -1 ? 'is not a MaxMind DB (.mmdb) file' : undefined;
+    return tail.lastIndexOf(METADATA_MARKER) === -1 ? 'is not a MaxMind DB file' : undefined;
   } catch {
     return 'is not a readable file';
   } finally {

@@ -156,7 +156,7 @@ function parseTrustProxy(raw: string): string[] {
 function parseGeoipDb(raw: string): string {
   const file = path.resolve(raw);
   const problem = raw.includes('\0') ? 'is not a readable file' : mmdbProblem(file);
-  if (problem) throw new ConfigError(`GEOIP_DB must be a readable MaxMind DB (.mmdb) file; ${quoted(raw)} ${problem}`);
+  if (problem) throw new ConfigError(`GEOIP_DB must name a readable MaxMind DB (.mmdb) file: ${quoted(raw)} ${problem}`);
   return file;
 }
 

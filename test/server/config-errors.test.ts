@@ -9,9 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/config.js';
+import { BUNDLED_GEOIP_DB } from '../../src/clientinfo/country.js';
 
 const MAIN = path.resolve('dist/src/main.js');
-const VARIABLES = ['PORT', 'HOST', 'PUBLIC_URL', 'DATABASE_URL', 'TESSERA_API_KEY', 'TESSERA_MASTER_KEY', 'TESSERA_DATA_DIR', 'LOG_LEVEL', 'TRUST_PROXY', 'UV_THREADPOOL_SIZE'];
+const VARIABLES = ['PORT', 'HOST', 'PUBLIC_URL', 'DATABASE_URL', 'TESSERA_API_KEY', 'TESSERA_MASTER_KEY', 'TESSERA_DATA_DIR', 'LOG_LEVEL', 'TRUST_PROXY', 'UV_THREADPOOL_SIZE', 'GEOIP_DB'];
 
 /** Runs main in `cwd` with only `env` set of the configuration variables. */
 function runMain(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -68,6 +69,9 @@ describe('configuration errors', () => {
     ['UV_THREADPOOL_SIZE', () => '0'],
     ['UV_THREADPOOL_SIZE', () => 'many'],
     ['UV_THREADPOOL_SIZE', () => '5000'],
+    ['GEOIP_DB', () => path.join(root, 'no-such.mmdb')],
+    ['GEOIP_DB', () => aFile],
+    ['GEOIP_DB', () => root],
   ];
   for (const [variable, value, secret] of cases) {
     test(`${variable}=${JSON.stringify(value().replace(root, '<tmp>').slice(0, 40))}: exit 2, one line naming it, nothing created`, async () => {
@@ -108,6 +112,8 @@ describe('configuration errors', () => {
     assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '::1']);
     assert.equal(fs.existsSync(path.join(root, 'not-yet')), false, 'checking creates nothing');
     assert.equal(loadConfig({ PORT: '', HOST: '' }).port, 9011, 'an empty value is an unset one');
+    assert.equal(loadConfig({}).geoipDb, undefined, 'the bundled country database unless GEOIP_DB names one');
+    assert.equal(loadConfig({ GEOIP_DB: BUNDLED_GEOIP_DB }).geoipDb, BUNDLED_GEOIP_DB);
     assert.equal(loadConfig({ DATABASE_URL: 'postgresql://u@db.internal:5432/tessera' }).databaseUrl, 'postgresql://u@db.internal:5432/tessera');
   });
 });
