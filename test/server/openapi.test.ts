@@ -82,6 +82,12 @@ for (const backend of backends()) {
       assert.deepEqual(statuses('put', '/clients/{client_id}'), ['200', '401', '403', '404', '413', '415', '422']);
       assert.deepEqual(statuses('delete', '/clients/{client_id}'), ['204', '401', '403', '404', '422']);
       assert.deepEqual(statuses('get', '/client'), ['200', '404', '422'], 'no credential: no 401 or 403');
+      assert.deepEqual(statuses('get', '/tenants/{tenant_id}/users/{user_id}/sessions'), ['200', '401', '403', '404', '422']);
+      assert.deepEqual(statuses('delete', '/tenants/{tenant_id}/users/{user_id}/sessions/{session_id}'), ['204', '401', '403', '404', '422']);
+      assert.deepEqual(statuses('get', '/sessions'), ['200', '401', '404'], 'a user token: no API-key permissions, so no 403');
+      assert.deepEqual(statuses('delete', '/sessions/{session_id}'), ['204', '401', '404', '422']);
+      assert.deepEqual(doc.paths['/sessions']!.get.security, [{ userAccessToken: [] }], 'the user’s own sessions take the user’s access token, not an API key');
+      assert.equal((doc as any).components.securitySchemes.userAccessToken.scheme, 'bearer');
       assert.deepEqual(statuses('get', '/client/tenant'), ['200', '404', '422']);
       assert.deepEqual(statuses('post', '/api/tenant'), ['200', '400', '401', '413', '415']);
       assert.deepEqual(statuses('delete', '/api/tenant/{tenantId}'), ['200', '202', '401', '404']);

@@ -10,6 +10,8 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { backends } from '../support/backends.js';
 import { clientRecord } from '../support/clients.js';
 import { attempt } from '../support/fa.js';
@@ -27,6 +29,7 @@ const IN_NL = '193.0.6.139';
 const IN_DE = '85.214.132.117';
 const REDIRECT = 'https://rp.example/callback';
 const PASSWORD = 'Session-Password-2024';
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 
 for (const backend of backends()) {
   describe(`Vault sessions on ${backend.name}`, () => {
@@ -116,7 +119,16 @@ for (const backend of backends()) {
       const mine = await own(tokens.access_token);
       assert.equal(mine.status, 200, mine.text);
       assert.deepEqual(mine.body, { sessions: [session], total: 1 }, 'the user’s own token sees the same');
-    });
+
+      // The answer is the one the OpenAPI document describes.
+      const doc = (await t.fetch('/api/openapi.json')).body;
+      const ajv = new Ajv2020({ strict: false, allErrors: true });
+      addFormats(ajv);
+      for (const path of ['/sessions', '/tenants/{tenant_id}/users/{user_id}/sessions']) {
+        const check = ajv.compile(doc.paths[path].get.responses['200'].content['application/json'].schema);
+        assert.ok(check(mine.body), `${path}: ${ajv.errorsText(check.errors)}`);
+        assert.equal(check({ ...mine.body, sessions: [{ ...session, created: { ...session.created, country: 'gb' } }] }), false, 'the check can fail');
+      }    });
 
     test('a refresh updates token_issue and last_access; userinfo and an authorization reusing the browser session are uses; no new session', async () => {
       const userId = await newUser('a');
@@ -317,7 +329,12 @@ for (const backend of backends()) {
         assert.equal(answer.status, 401, `${authorization}: ${answer.text}`);
         assert.deepEqual(answer.body, { detail: 'Not authenticated' });
       }
-      assert.equal((await t.fetch('/sessions/no/such/path', { headers: { authorization: '' } })).status, 404, 'an unknown URL under /sessions is the Vault’s 404');
+      const nowhere = await t.fetch('/sessions/no/such/path', { headers: { authorization: '' } });
+      assert.equal(nowhere.status, 404, 'an unknown URL under /sessions is the Vault’s 404');
+      assert.deepEqual(nowhere.body, { detail: 'Not Found' });
+      const badEscape = await t.fetch('/sessions/%zz', { headers: { authorization: '' } });
+      assert.ok(badEscape.status >= 400 && badEscape.status < 500, `${badEscape.status}`);
+      assert.equal(typeof badEscape.body?.detail, 'string', `the router's own refusal is in the Vault's shape too: ${badEscape.text}`);
     });
 
     test('a private address has no country; a scripted client is a bot', async () => {

@@ -52,7 +52,7 @@ function resolver(doc: JsonSchema): (schema: unknown) => JsonSchema {
 
 export function dialectOf(path: string): Dialect {
   if (path.startsWith('/api/')) return 'fusionauth';
-  if (path.startsWith('/tenants/') || /^\/clients?(\/|$)/.test(path)) return 'vault';
+  if (path.startsWith('/tenants/') || /^\/(clients?|sessions)(\/|$)/.test(path)) return 'vault';
   return 'other';
 }
 
