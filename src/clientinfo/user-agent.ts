@@ -41,8 +41,23 @@ export function isBotUserAgent(userAgent: string): boolean {
   return BOT_MARKERS.some((marker) => lower.includes(marker));
 }
 
-export function parseUserAgent(header: string | null | undefined): ParsedUserAgent {
+/** Parsed headers kept (a relying party's back end and a user's browser send the same one again and again). */
+const CACHE_SIZE = 1000;
+const cache = new Map<string, Readonly<ParsedUserAgent>>();
+
+/** The parsed header (shared: not to be changed). */
+export function parseUserAgent(header: string | null | undefined): Readonly<ParsedUserAgent> {
   const userAgent = (header ?? '').slice(0, USER_AGENT_MAX);
+  let parsed = cache.get(userAgent);
+  if (!parsed) {
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    parsed = Object.freeze(parse(userAgent));
+    cache.set(userAgent, parsed);
+  }
+  return parsed;
+}
+
+function parse(userAgent: string): ParsedUserAgent {
   const { browser, os, device } = new UAParser(userAgent).getResult();
   const isBot = userAgent !== '' && isBotUserAgent(userAgent);
   const isMobile = !isBot && device.type === 'mobile';
