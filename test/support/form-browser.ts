@@ -1,14 +1,18 @@
 /**
  * A browser without JavaScript, as the hosted pages must serve one: a cookie jar, forms posted
- * as application/x-www-form-urlencoded, redirects followed while they stay on our origin.
+ * as application/x-www-form-urlencoded, redirects followed while they stay on our origin, and
+ * headers it sends with every request (a User-Agent, an X-Forwarded-For, …).
  */
 export class Browser {
   private readonly cookies = new Map<string, string>();
 
-  constructor(private readonly origin: string) {}
+  constructor(
+    private readonly origin: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    const headers: Record<string, string> = { ...this.headers, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
     let body: string | undefined;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';

@@ -17,7 +17,8 @@ import { clientRecord } from '../support/clients.js';
 import { attempt } from '../support/fa.js';
 import { freePort } from '../support/ports.js';
 import { type TestServer, startTestServer } from '../support/server.js';
-import { type RelyingParty, HttpBrowser, actionOf, authorize, exchangeCode, tokenRequest } from '../support/sign-in.js';
+import { Browser, actionOf } from '../support/form-browser.js';
+import { type RelyingParty, authorize, exchangeCode, tokenRequest } from '../support/sign-in.js';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 const WINDOWS_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
@@ -57,7 +58,7 @@ for (const backend of backends()) {
     /** Signs the user in in a new browser and exchanges the code from the relying party's back end. */
     async function signIn(tenant: 'a' | 'b', userId: string, browserHeaders: Record<string, string> = { 'user-agent': IPHONE, 'x-forwarded-for': IN_GB }) {
       const user = await admin(`/tenants/${tenants[tenant].slug}/users/${userId}`);
-      const browser = new HttpBrowser(t.url, browserHeaders);
+      const browser = new Browser(t.url, browserHeaders);
       const { code, verifier } = await authorize(browser, tenants[tenant].rp, { login: user.body.username, password: PASSWORD });
       const tokens = await exchangeCode(tenants[tenant].rp, code!, verifier, { 'user-agent': RP_BACKEND, 'x-forwarded-for': IN_US });
       return { browser, tokens };
