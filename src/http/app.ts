@@ -19,6 +19,7 @@ import { registerVaultBlockRoutes } from '../dialects/vault/block-routes.js';
 import { registerVaultClientRoutes, registerVaultPublicClientRoutes } from '../dialects/vault/client-routes.js';
 import type { ClientService } from '../core/clients/client-service.js';
 import { registerVaultKeystoreRoutes } from '../dialects/vault/keystore-routes.js';
+import { registerVaultBrandingRoutes } from '../dialects/vault/branding-routes.js';
 import type { BlockService } from '../core/login/blocks.js';
 import type { AccountFlows } from '../core/account/account-flows.js';
 import type { EmailTemplateService } from '../core/email/email-template-service.js';
@@ -149,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerVaultUserRoutes(api, deps);
         registerVaultBlockRoutes(api, deps);
         registerVaultKeystoreRoutes(api, deps);
+        registerVaultBrandingRoutes(api, deps);
       });
       // The client authenticates itself at the token endpoint: no API key.
       await registerVaultTenantTokenRoute(vault, deps);

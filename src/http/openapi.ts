@@ -21,6 +21,7 @@ export const TAGS = [
   { name: 'Vault: OIDC', description: 'The doors to a tenant\'s OpenID Provider: token exchange and logout (the provider itself is described by each issuer\'s discovery document)' },
   { name: 'Vault: Clients', description: "A tenant's OAuth clients: /clients with an API key, /client (the public part) without" },
   { name: 'Vault: Signing keys', description: "A tenant's keystore: public JWKS, rotation and revocation" },
+  { name: 'Vault: Branding', description: "Tessera extension: a tenant's hosted pages — logo and colours" },
 ];
 
 export const DOCS_PATH = '/api/docs';
