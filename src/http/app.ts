@@ -18,6 +18,7 @@ import { registerVaultUserRoutes } from '../dialects/vault/user-routes.js';
 import { registerVaultBlockRoutes } from '../dialects/vault/block-routes.js';
 import { registerVaultClientRoutes, registerVaultPublicClientRoutes } from '../dialects/vault/client-routes.js';
 import type { ClientService } from '../core/clients/client-service.js';
+import type { Registration } from '../core/account/registration.js';
 import { registerVaultKeystoreRoutes } from '../dialects/vault/keystore-routes.js';
 import { registerVaultBrandingRoutes } from '../dialects/vault/branding-routes.js';
 import type { BlockService } from '../core/login/blocks.js';
@@ -55,6 +56,8 @@ export interface AppDeps {
   account: AccountFlows;
   emailTemplates: EmailTemplateService;
   clients: ClientService;
+  /** Self-service sign-up on the hosted pages. */
+  registration: Registration;
   /** True when the database answers (GET /api/status). */
   ready: () => Promise<boolean>;
   logger: Logger | false;
