@@ -17,6 +17,7 @@ import { verifySecret } from '../core/clients/client-service.js';
 import { joseAlgorithm } from '../core/keys/algorithms.js';
 import type { KeystoreService } from '../core/keys/keystore-service.js';
 import { enginePages } from '../pages/engine-pages.js';
+import { introspectJwtAccessTokens, nameTheGrant } from './jwt-introspection.js';
 
 export interface ProviderDeps {
   storage: Storage;
@@ -28,6 +29,18 @@ export interface ProviderDeps {
   /** TRUST_PROXY given: believe X-Forwarded-Proto/Host from the proxy. */
   behindProxy: boolean;
   now: () => number;
+}
+
+/**
+ * Whether a request without `resource` is for the tenant's API: client credentials always, an
+ * authorization request when it asks for a scope beyond the OpenID ones (later requests of the
+ * grant use the resource it granted).
+ */
+function asksForTheApi(ctx: KoaContextWithOIDC): boolean {
+  const params = ctx.oidc.params as { grant_type?: unknown; scope?: unknown } | undefined;
+  if (params?.grant_type === 'client_credentials') return true;
+  if (ctx.oidc.route !== 'authorization' || typeof params?.scope !== 'string') return false;
+  return params.scope.split(' ').some((scope) => scope !== '' && !OPENID_SCOPES.includes(scope));
 }
 
 /** Where a tenant's provider is mounted, and so its issuer's path. */
@@ -67,16 +80,19 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A confidential client (a resource server) may introspect any of the tenant's tokens, a
+      // public client only its own; any client may revoke only its own.
+      introspection: { enabled: true, allowedPolicy: async (ctx, _client, token) => ctx.oidc.client?.clientAuthMethod !== 'none' || token.clientId === ctx.oidc.client.clientId },
+      revocation: { enabled: true, allowedPolicy: async (ctx, _client, token) => token.clientId === ctx.oidc.client?.clientId },
       rpInitiatedLogout: { enabled: true, logoutSource: pages.logoutSource, postLogoutSuccessSource: pages.postLogoutSuccessSource },
       // Access tokens for the tenant's API (resource = its issuer) are JWTs signed with the
-      // tenant's access-token key. Client credentials always get one; a user's sign-in gets one
-      // when the client asks for `resource`, else an opaque token for userinfo (the engine lets
-      // only those reach userinfo). (The engine's default resource server look-up throws.)
+      // tenant's access-token key, carrying the user's roles. Client credentials always get one;
+      // a user's sign-in gets one when the client asks for an API scope or names the API as
+      // `resource`, else an opaque token for userinfo (the engine lets only those reach userinfo).
+      // (The engine's default resource server look-up throws.)
       resourceIndicators: {
         enabled: true,
-        defaultResource: (ctx: KoaContextWithOIDC) => ((ctx.oidc.params as { grant_type?: string } | undefined)?.grant_type === 'client_credentials' ? issuer : undefined),
+        defaultResource: (ctx: KoaContextWithOIDC) => (asksForTheApi(ctx) ? issuer : undefined),
         useGrantedResource: () => true,
         getResourceServerInfo: async (_ctx: KoaContextWithOIDC, resource: string, client) => {
           if (resource !== issuer) throw new errors.InvalidTarget(`the resource must be ${issuer}`);
@@ -93,6 +109,8 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
         },
       },
     },
+    // A user's JWT access token names its grant, so introspection can tell when the grant ended.
+    formats: { customizers: { jwt: nameTheGrant } },
     ttl: {
       AccessToken: tokens.accessTokenTtlSeconds,
       ClientCredentials: tokens.accessTokenTtlSeconds,
@@ -120,6 +138,7 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
 
   const provider = new Provider(issuer, configuration);
   provider.proxy = deps.behindProxy;
+  introspectJwtAccessTokens(provider, { issuer, publicJwks: () => deps.keystore.publicJwks(tenant) });
   // Client secrets are stored as SHA-256 (clients.ts): compare what is presented, hashed.
   const clientPrototype = (provider as unknown as { Client: { prototype: { clientSecret?: string; compareClientSecret(actual: string): Promise<boolean> | boolean } } }).Client.prototype;
   clientPrototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {

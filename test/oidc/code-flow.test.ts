@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { clientRecord } from '../support/clients.js';
+import { Browser, actionOf, csrfOf } from '../support/form-browser.js';
 import { backends } from '../support/backends.js';
 import { attempt } from '../support/fa.js';
 import { freePort } from '../support/ports.js';
@@ -16,45 +17,6 @@ import { type TestServer, startTestServer } from '../support/server.js';
 
 const REDIRECT = 'https://rp.example/callback';
 
-/** The few browser habits the flow needs: a cookie jar and following redirects on our host. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  constructor(private readonly origin: string) {}
-
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
-    }
-    const response = await fetch(new URL(url, this.origin), { method: init.method ?? 'GET', headers, redirect: 'manual', ...(body ? { body } : {}) });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...value] = pair!.split('=');
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value.join('='));
-    }
-    return response;
-  }
-
-  /** Follows redirects while they stay on our origin; returns the last response and where it pointed. */
-  async follow(response: Response): Promise<{ response: Response; location: string | null }> {
-    let current = response;
-    for (let hops = 0; hops < 10; hops++) {
-      const location = current.headers.get('location');
-      if (current.status < 300 || current.status >= 400 || !location) return { response: current, location: null };
-      const next = new URL(location, this.origin);
-      if (next.origin !== this.origin) return { response: current, location: next.href };
-      current = await this.request(next.href);
-    }
-    throw new Error('too many redirects');
-  }
-}
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-const actionOf = (html: string) => /<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? '';
 
 for (const backend of backends()) {
   describe(`authorization code with PKCE through the hosted sign-in on ${backend.name}`, () => {

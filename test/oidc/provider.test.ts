@@ -146,10 +146,14 @@ for (const backend of backends()) {
       assert.ok(before.includes(kidOf(second)), 'and it was in the JWKS before the rotation');
       const remote = () => createRemoteJWKSet(new URL(`${c.issuer}/jwks`), { cacheMaxAge: 0, cooldownDuration: 0 });
       await jwtVerify(first, remote());
+      const rs = await configFor(c, svc.id, svc.secret);
+      assert.equal((await client.tokenIntrospection(rs, first)).active, true, 'introspection: good before the revocation');
       assert.equal((await t.fetch(`/tenants/${c.slug}/keys/${kidOf(first)}/revoke`, { method: 'POST', headers: bearer })).status, 200);
       assert.ok(!(await jwks()).includes(kidOf(first)), 'gone from the provider’s JWKS at once');
       await assert.rejects(jwtVerify(first, remote()));
+      assert.deepEqual(await client.tokenIntrospection(rs, first), { active: false }, 'introspection: its key was revoked');
       await jwtVerify(second, remote());
+      assert.equal((await client.tokenIntrospection(rs, second)).active, true);
     });
 
     test('tenants are islands: A’s client is unknown at B, and B does not accept A’s token', async () => {
