@@ -18,6 +18,7 @@ import { joseAlgorithm } from '../core/keys/algorithms.js';
 import type { KeystoreService } from '../core/keys/keystore-service.js';
 import { enginePages } from '../pages/engine-pages.js';
 import { introspectJwtAccessTokens, nameTheGrant } from './jwt-introspection.js';
+import { applyRefreshTokenExpiration } from './refresh-expiry.js';
 
 export interface ProviderDeps {
   storage: Storage;
@@ -57,13 +58,14 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
   const secure = deps.publicUrl.startsWith('https:');
   const cookie = { httpOnly: true, sameSite: 'lax' as const, path: mount, secure };
 
-  const adapter = tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now });
+  // The keystore's private JWKs: current keys first (they sign), next and previous published.
+  const jwks = structuredClone(await deps.keystore.signingJwks(tenant));
+  const adapter = tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now, edDsaKeys: jwks.keys.some((key) => key.alg === 'EdDSA') });
   // The engine's own pages (logout, signed out, errors), drawn by the page layer in the tenant's theme.
   const pages = enginePages(tenant);
   const configuration: Configuration = {
     adapter: adapter.Adapter,
-    // The keystore's private JWKs: current keys first (they sign), next and previous published.
-    jwks: structuredClone(await deps.keystore.signingJwks(tenant)),
+    jwks,
     findAccount: findAccountIn(() => tenant, deps.users),
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['preferred_username', 'locale'], roles: ['roles'] },
     scopes: OPENID_SCOPES,
@@ -139,6 +141,7 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
   const provider = new Provider(issuer, configuration);
   provider.proxy = deps.behindProxy;
   introspectJwtAccessTokens(provider, { issuer, publicJwks: () => deps.keystore.publicJwks(tenant) });
+  applyRefreshTokenExpiration(provider, { expiration: tokens.refreshTokenExpiration, ttlSeconds: tokens.refreshTokenTtlSeconds });
   // Client secrets are stored as SHA-256 (clients.ts): compare what is presented, hashed.
   const clientPrototype = (provider as unknown as { Client: { prototype: { clientSecret?: string; compareClientSecret(actual: string): Promise<boolean> | boolean } } }).Client.prototype;
   clientPrototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {

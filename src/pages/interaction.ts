@@ -22,7 +22,7 @@ import type { ProviderPool } from '../oidc/tenant-pool.js';
 import { grantAsked, describeConsent } from './consent.js';
 import { csrfToken, verifyCsrf } from './csrf.js';
 import { formFields, resolveTenant, tenantOf, tenantPathOf } from './context.js';
-import { type InteractionSupport, type SignIn, interactionSupport } from './interaction-support.js';
+import { type SignIn, interactionSupport } from './interaction-support.js';
 import { registerForgotPasswordPage } from './forgot-password.js';
 import { registerRegistrationPage } from './register.js';
 import type { Registration } from '../core/account/registration.js';
@@ -133,4 +133,3 @@ export function registerInteractionPages(pages: FastifyInstance, deps: Interacti
   registerForgotPasswordPage(pages, { ...deps, tenantFirst, support });
 }
 
-export type { InteractionSupport };

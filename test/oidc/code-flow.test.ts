@@ -118,6 +118,42 @@ for (const backend of backends()) {
       }
     });
 
+    test('refreshTokenExpirationPolicy: Fixed keeps a token’s expiry, SlidingWindow counts it from the last use; the grant outlives its newest token', async () => {
+      const policy = (jwtConfiguration: Record<string, unknown>) => attempt(t.client().patchTenant(tenantId, { tenant: { jwtConfiguration } as any }));
+      const expiryOf = async (refreshToken: string) => Number((await client.tokenIntrospection(config, refreshToken, { token_type_hint: 'refresh_token' })).exp);
+      const grantExpiryOf = async (refreshToken: string) => {
+        const oidc = t.server.storage.forTenant(tenantId).oidc;
+        const now = Math.floor(Date.now() / 1000);
+        const stored = await oidc.find('RefreshToken', refreshToken, now);
+        return Number((await oidc.find('Grant', String(stored!.payload.grantId), now))!.payload.exp);
+      };
+      const aSecondLater = () => new Promise((resolve) => setTimeout(resolve, 1100));
+      try {
+        const fixed = await tokensOf('ada@example.com', 'Analytical-Engine-1843');
+        const fixedExpiry = await expiryOf(fixed.refresh_token!);
+        await aSecondLater();
+        await client.refreshTokenGrant(config, fixed.refresh_token!);
+        assert.equal(await expiryOf(fixed.refresh_token!), fixedExpiry, 'Fixed (the default): the use did not move it');
+
+        assert.equal((await policy({ refreshTokenExpirationPolicy: 'SlidingWindow' })).statusCode, 200);
+        const sliding = await tokensOf('ada@example.com', 'Analytical-Engine-1843');
+        const slidingExpiry = await expiryOf(sliding.refresh_token!);
+        await aSecondLater();
+        await client.refreshTokenGrant(config, sliding.refresh_token!);
+        const moved = await expiryOf(sliding.refresh_token!);
+        assert.ok(moved > slidingExpiry, `SlidingWindow: ${moved} > ${slidingExpiry}`);
+        assert.ok((await grantExpiryOf(sliding.refresh_token!)) >= moved, 'its grant lives as long');
+
+        assert.equal((await policy({ refreshTokenExpirationPolicy: 'Fixed', refreshTokenUsagePolicy: 'OneTimeUse' })).statusCode, 200);
+        const rotating = await tokensOf('ada@example.com', 'Analytical-Engine-1843');
+        await aSecondLater();
+        const next = (await client.refreshTokenGrant(config, rotating.refresh_token!)).refresh_token!;
+        assert.ok((await grantExpiryOf(next)) >= (await expiryOf(next)), 'a rotated token is not cut short by its grant');
+      } finally {
+        await policy({ refreshTokenExpirationPolicy: 'Fixed', refreshTokenUsagePolicy: 'Reusable' });
+      }
+    });
+
     test('a disabled user’s refresh token is refused', async () => {
       const made = await t.fetch(`/tenants/${slug}/users`, { method: 'POST', body: { username: 'grace', email: 'grace@example.com', password: 'Compiler-Pioneer-1952', is_verified: true }, headers: { authorization: `Bearer ${t.apiKey}` } });
       assert.equal(made.status, 201, made.text);

@@ -13,7 +13,7 @@ import * as client from 'openid-client';
 import { backends } from '../support/backends.js';
 import { clientRecord } from '../support/clients.js';
 import { attempt } from '../support/fa.js';
-import { Browser, actionOf, csrfOf } from '../support/form-browser.js';
+import { signInThroughHostedPage } from '../support/form-browser.js';
 import { freePort } from '../support/ports.js';
 import { type TestServer, startTestServer } from '../support/server.js';
 
@@ -49,14 +49,7 @@ for (const backend of backends()) {
     after(async () => t?.stop());
 
     async function tokens(extra: Record<string, string> = {}, scope = 'openid api:read') {
-      const browser = new Browser(t.url);
-      const verifier = client.randomPKCECodeVerifier();
-      const state = client.randomState();
-      const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state, ...extra });
-      const html = await (await browser.follow(await browser.request(url.href))).response.text();
-      const back = await browser.follow(await browser.request(actionOf(html), { method: 'POST', form: { _csrf: csrfOf(html), login: 'ada', password: 'Analytical-Engine-1843' } }));
-      assert.ok(back.location, 'back at the client');
-      const callback = new URL(back.location!);
+      const { callback, verifier, state } = await signInThroughHostedPage(client, config, { origin: t.url, redirectUri: REDIRECT, scope, login: 'ada', password: 'Analytical-Engine-1843', extra });
       const issued = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
       return { issued, callback, verifier, state };
     }
