@@ -12,8 +12,8 @@
  */
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Tenant } from '../core/tenants/settings.js';
-import { type LocaleChoice, pickLocale } from './i18n/index.js';
-import { pageHeaders } from './security.js';
+import { type LocaleChoice, pickLocaleWithUiLocales } from './i18n/index.js';
+import { originOf, pageHeaders } from './security.js';
 import { type ClientView, clientImageOrigins, clientViewOf, themeOf } from './theme.js';
 import { type PageData, renderPage } from './view.js';
 
@@ -27,28 +27,13 @@ interface EngineClient {
 }
 
 function localeOf(ctx: KoaContextWithOIDC): LocaleChoice {
-  const asked = ctx.oidc?.params?.ui_locales;
-  for (const tag of typeof asked === 'string' ? asked.split(' ').filter(Boolean) : []) {
-    const choice = pickLocale({ locale: tag.split('-')[0] }, undefined);
-    if (choice.fromQuery) return choice;
-  }
-  return pickLocale(ctx.query, ctx.get('accept-language') || undefined);
+  return pickLocaleWithUiLocales(ctx.oidc?.params?.ui_locales, ctx.query, ctx.get('accept-language') || undefined);
 }
 
 function clientOf(ctx: KoaContextWithOIDC): ClientView | undefined {
   const client = ctx.oidc?.client as EngineClient | undefined;
   if (!client) return undefined;
   return clientViewOf({ clientId: client.clientId, name: client.clientName ?? client.clientId, logoUri: client.logoUri ?? null, clientUri: client.clientUri ?? null, policyUri: client.policyUri ?? null, tosUri: client.tosUri ?? null }, client.clientId);
-}
-
-function originOf(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The path the browser asked for (the mount rewrote `req.url` for the engine; `originalUrl` keeps it). */

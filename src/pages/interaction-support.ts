@@ -12,8 +12,8 @@ import type { Client, ClientService } from '../core/clients/client-service.js';
 import { NotFound } from '../core/errors.js';
 import type { ProviderPool } from '../oidc/tenant-pool.js';
 import { localeOf, tenantOf, tenantPathOf } from './context.js';
-import { type LocaleChoice, pickLocale } from './i18n/index.js';
-import { allowFormTarget } from './security.js';
+import { type LocaleChoice, pickLocaleWithUiLocales } from './i18n/index.js';
+import { allowFormTarget, originOf } from './security.js';
 import { type ClientView, clientImageOrigins, clientViewOf } from './theme.js';
 import { type PageData, page } from './view.js';
 
@@ -32,25 +32,10 @@ export interface SignIn {
   paths: { base: string; login: string; consent: string; register: string; forgot: string };
 }
 
-/** The origin of an http(s) URL, or undefined (URL.parse is Node 22's: not here). */
-function originOf(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The client's `ui_locales` first, then `?locale=` and Accept-Language. */
 function localeFor(request: FastifyRequest, interaction: Interaction): LocaleChoice {
-  const asked = typeof interaction.params.ui_locales === 'string' ? interaction.params.ui_locales.split(' ').filter(Boolean) : [];
-  for (const tag of asked) {
-    const choice = pickLocale({ locale: tag.split('-')[0] }, undefined);
-    if (choice.fromQuery) return choice;
-  }
-  return localeOf(request);
+  const header = request.headers['accept-language'];
+  return pickLocaleWithUiLocales(interaction.params.ui_locales, request.query, typeof header === 'string' ? header : undefined);
 }
 
 export function interactionSupport(deps: { oidc: ProviderPool; clients: ClientService }) {

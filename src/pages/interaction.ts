@@ -13,7 +13,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountFlows } from '../core/account/account-flows.js';
-import { registrationOpen } from '../core/account/registration.js';
+import { type Registration, registrationOpen } from '../core/account/registration.js';
 import type { ClientService } from '../core/clients/client-service.js';
 import type { LoginService } from '../core/login/login-service.js';
 import type { TenantService } from '../core/tenants/tenant-service.js';
@@ -25,7 +25,6 @@ import { formFields, resolveTenant, tenantOf, tenantPathOf } from './context.js'
 import { type SignIn, interactionSupport } from './interaction-support.js';
 import { registerForgotPasswordPage } from './forgot-password.js';
 import { registerRegistrationPage } from './register.js';
-import type { Registration } from '../core/account/registration.js';
 
 export const INTERACTION_ROUTE = '/:slug/interaction/:uid';
 

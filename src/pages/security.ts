@@ -43,6 +43,17 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+/** The origin of an http(s) URL (a form target), or undefined (URL.parse is Node 22's: not here). */
+export function originOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A fresh nonce for one response's `<style>` block. */
 export function newNonce(): string {
   return crypto.randomBytes(16).toString('base64');
