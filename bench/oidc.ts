@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       const now = Date.now();
       await server.storage.forTenant(tenant.id).clients.insert({
         tenantId: tenant.id, clientId: 'svc', name: 'Bench', redirectUris: [], postLogoutRedirectUris: [], allowedScopes: ['api:read'], tokenEndpointAuthMethod: 'client_secret_basic', clientType: 'confidential',
-        secretHash: crypto.createHash('sha256').update(secret).digest('hex'), locked: false, signingAlg: 'RS256', flow: null, logoUri: null, clientUri: null, clientLogoutUri: null, policyUri: null, tosUri: null, userAgreementUri: null, registerEnabled: false, tenantName: null, createdAt: now, updatedAt: now,
+        secretHash: crypto.createHash('sha256').update(secret).digest('hex'), locked: false, signingAlg: 'RS256', flow: null, logoUri: null, clientUri: null, clientLogoutUri: null, policyUri: null, tosUri: null, userAgreementUri: null, registerEnabled: false, tenantName: null, consentRequired: false, createdAt: now, updatedAt: now,
       });
       return { name: `Tessera tenant (${alg})`, baseUrl: server.url, tokenPath: `/${tenant.slug}/token`, jwksPath: `/${tenant.slug}/jwks`, auth } satisfies Target;
     };

@@ -16,6 +16,7 @@ import { LoginService } from './core/login/login-service.js';
 import { JwtSigner } from './core/tokens/jwt-signer.js';
 import { BlockService } from './core/login/blocks.js';
 import { AccountFlows } from './core/account/account-flows.js';
+import { Registration } from './core/account/registration.js';
 import { EmailTemplateService } from './core/email/email-template-service.js';
 import { ClientService } from './core/clients/client-service.js';
 import { Notifier } from './core/email/notifier.js';
@@ -95,6 +96,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const clients = new ClientService({ storage, changes, keystore, now });
   const notifier = new Notifier({ mailer, templates: emailTemplates, now, ...(log ? { log } : {}) });
   const account = new AccountFlows({ storage, tenants, users, ids: new OneTimeIds({ storage, now }), notifier, publicUrl: config.publicUrl, now });
+  const registration = new Registration({ users, account });
   // Sign-up and address changes send a verification email when the tenant asks for one.
   signals.on('user.created', ({ tenant, user }) => {
     if (tenant.settings.email.verifyEmail && !user.verified && user.email) account.sendVerificationLater(tenant, user);
@@ -115,7 +117,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   oidcPurge.start();
   revokeRefreshTokensPerPolicy({ storage, signals, ...(log ? { log } : {}) });
 
-  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, sessions, userTokens, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc });
+  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, sessions, userTokens, registration, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -177,6 +177,8 @@ export interface ClientsTable {
   user_agreement_uri: string | null;
   register_enabled: number;
   tenant_name: string | null;
+  /** 1: a third-party client, which asks the user's consent (migration 013). */
+  consent_required: number;
   created_at: number;
   updated_at: number;
 }

@@ -18,9 +18,11 @@ import { registerVaultUserRoutes } from '../dialects/vault/user-routes.js';
 import { registerVaultBlockRoutes } from '../dialects/vault/block-routes.js';
 import { registerVaultClientRoutes, registerVaultPublicClientRoutes } from '../dialects/vault/client-routes.js';
 import type { ClientService } from '../core/clients/client-service.js';
+import type { Registration } from '../core/account/registration.js';
 import { registerVaultKeystoreRoutes } from '../dialects/vault/keystore-routes.js';
 import { type SessionOwner, registerVaultOwnSessionRoutes, registerVaultUserSessionRoutes } from '../dialects/vault/session-routes.js';
 import type { SessionService } from '../core/sessions/session-service.js';
+import { registerVaultBrandingRoutes } from '../dialects/vault/branding-routes.js';
 import type { BlockService } from '../core/login/blocks.js';
 import type { AccountFlows } from '../core/account/account-flows.js';
 import type { EmailTemplateService } from '../core/email/email-template-service.js';
@@ -60,6 +62,8 @@ export interface AppDeps {
   sessions: SessionService;
   /** The user a user access token (from a tenant's provider) belongs to: the credential of /sessions. */
   userTokens: (token: string) => Promise<SessionOwner | undefined>;
+  /** Self-service sign-up on the hosted pages. */
+  registration: Registration;
   /** True when the database answers (GET /api/status). */
   ready: () => Promise<boolean>;
   logger: Logger | false;
@@ -158,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerVaultBlockRoutes(api, deps);
         registerVaultKeystoreRoutes(api, deps);
         registerVaultUserSessionRoutes(api, deps);
+        registerVaultBrandingRoutes(api, deps);
       });
       // The client authenticates itself at the token endpoint: no API key.
       await registerVaultTenantTokenRoute(vault, deps);

@@ -22,6 +22,7 @@ export const TAGS = [
   { name: 'Vault: Clients', description: "A tenant's OAuth clients: /clients with an API key, /client (the public part) without" },
   { name: 'Vault: Signing keys', description: "A tenant's keystore: public JWKS, rotation and revocation" },
   { name: 'Vault: Sessions', description: "Users' sign-in sessions: /tenants/{tenant_id}/users/{user_id}/sessions with an API key, /sessions with the user's own access token" },
+  { name: 'Vault: Branding', description: "Tessera extension: a tenant's hosted pages — logo and colours" },
 ];
 
 export const DOCS_PATH = '/api/docs';

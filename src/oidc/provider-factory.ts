@@ -16,6 +16,7 @@ import { OPENID_SCOPES } from './clients.js';
 import { verifySecret } from '../core/clients/client-service.js';
 import { joseAlgorithm } from '../core/keys/algorithms.js';
 import type { KeystoreService } from '../core/keys/keystore-service.js';
+import { enginePages } from '../pages/engine-pages.js';
 import { introspectJwtAccessTokens, nameTheGrant } from './jwt-introspection.js';
 import { applyRefreshTokenExpiration } from './refresh-expiry.js';
 import type { ClientDescriber } from '../clientinfo/access.js';
@@ -34,13 +35,6 @@ export interface ProviderDeps {
   clientInfo: ClientDescriber;
   now: () => number;
   log?: { warn: (obj: unknown, msg: string) => void };
-}
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A protocol error shown to a person (a bad redirect URI, an unknown client): no external resources, text escaped. */
-function errorPage(tenantName: string, error: string, description: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(tenantName)}: sign-in error</title></head><body><main><h1>${escapeHtml(tenantName)}</h1><p>The sign-in request could not be completed.</p><p><code>${escapeHtml(error)}</code> ${escapeHtml(description)}</p></main></body></html>`;
 }
 
 /**
@@ -72,6 +66,8 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
   // The keystore's private JWKs: current keys first (they sign), next and previous published.
   const jwks = structuredClone(await deps.keystore.signingJwks(tenant));
   const adapter = tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now, edDsaKeys: jwks.keys.some((key) => key.alg === 'EdDSA') });
+  // The engine's own pages (logout, signed out, errors), drawn by the page layer in the tenant's theme.
+  const pages = enginePages(tenant);
   const configuration: Configuration = {
     adapter: adapter.Adapter,
     jwks,
@@ -95,7 +91,7 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
       // public client only its own; any client may revoke only its own.
       introspection: { enabled: true, allowedPolicy: async (ctx, _client, token) => ctx.oidc.client?.clientAuthMethod !== 'none' || token.clientId === ctx.oidc.client.clientId },
       revocation: { enabled: true, allowedPolicy: async (ctx, _client, token) => token.clientId === ctx.oidc.client?.clientId },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource: pages.logoutSource, postLogoutSuccessSource: pages.postLogoutSuccessSource },
       // Access tokens for the tenant's API (resource = its issuer) are JWTs signed with the
       // tenant's access-token key, carrying the user's roles. Client credentials always get one;
       // a user's sign-in gets one when the client asks for an API scope or names the API as
@@ -132,11 +128,8 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
       Grant: tokens.refreshTokenTtlSeconds,
       Interaction: 600,
     },
-    // The engine's own error page loads web fonts from a third party; ours is self-contained.
-    renderError: async (ctx, out) => {
-      ctx.type = 'html';
-      ctx.body = errorPage(tenant.name, String(out.error ?? 'error'), String(out.error_description ?? ''));
-    },
+    // The engine's own error page loads web fonts from a third party; ours is the page layer's.
+    renderError: pages.renderError,
     // FusionAuth refreshTokenUsagePolicy: OneTimeUse rotates on every use, and the engine revokes
     // the whole grant when a used refresh token comes back (reuse detection); Reusable never rotates.
     rotateRefreshToken: () => tokens.refreshTokenUsage === 'OneTimeUse',

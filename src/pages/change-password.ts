@@ -31,7 +31,6 @@ export function registerChangePasswordPage(pages: FastifyInstance, deps: { tenan
     const locale = localeOf(request);
     const tenant = tenantOf(request);
     return page(request, reply, status, 'change-password', locale, {
-      tenantName: tenant.name,
       title: locale.messages.changePassword.title,
       csrf: csrfToken(reply, tenantPathOf(request)),
       rules: describeRules(locale.messages, tenant.settings.passwordPolicy),
@@ -42,7 +41,7 @@ export function registerChangePasswordPage(pages: FastifyInstance, deps: { tenan
   function done(request: FastifyRequest, reply: FastifyReply) {
     const locale = localeOf(request);
     const t = locale.messages.changePassword;
-    return page(request, reply, 200, 'message', locale, { tenantName: tenantOf(request).name, title: t.doneTitle, message: t.done, kind: 'done' });
+    return page(request, reply, 200, 'message', locale, { title: t.doneTitle, message: t.done, kind: 'done' });
   }
 
   pages.get(CHANGE_PASSWORD_ROUTE, { preHandler: tenantFirst }, async (request, reply) => {

@@ -8,26 +8,20 @@ import { NotFound } from '../core/errors.js';
 import type { Tenant } from '../core/tenants/settings.js';
 import type { TenantService } from '../core/tenants/tenant-service.js';
 import { type LocaleChoice, pickLocale } from './i18n/index.js';
+import { rememberTenant, resolvedTenant } from './request-tenant.js';
 import { page } from './view.js';
 
 /** Longer ids than any generator makes (randomBytes 128 → 171 characters) are not looked up. */
 export const MAX_ID_LENGTH = 512;
 const MAX_SLUG_LENGTH = 100;
 
-const tenants = new WeakMap<FastifyRequest, Tenant>();
-
 export function localeOf(request: FastifyRequest): LocaleChoice {
   const header = request.headers['accept-language'];
   return pickLocale(request.query, typeof header === 'string' ? header : undefined);
 }
 
-/** The tenant's name for a page of this request, or the product's when no tenant was resolved. */
-export function tenantNameOf(request: FastifyRequest, locale: LocaleChoice): string {
-  return tenants.get(request)?.name ?? locale.messages.brand;
-}
-
 export function tenantOf(request: FastifyRequest): Tenant {
-  const tenant = tenants.get(request);
+  const tenant = resolvedTenant(request);
   if (!tenant) throw new Error('page route without a resolved tenant');
   return tenant;
 }
@@ -47,9 +41,9 @@ export function resolveTenant(service: TenantService) {
     if (!tenant || tenant.state !== 'Active') {
       const locale = localeOf(request);
       // Returning the reply ends the request here: the route's handler does not run.
-      return page(request, reply, 404, 'message', locale, { tenantName: locale.messages.brand, title: locale.messages.errors.notFoundTitle, message: locale.messages.errors.notFound, kind: 'error' });
+      return page(request, reply, 404, 'message', locale, { title: locale.messages.errors.notFoundTitle, message: locale.messages.errors.notFound, kind: 'error' });
     }
-    tenants.set(request, tenant);
+    rememberTenant(request, tenant);
     return undefined;
   };
 }

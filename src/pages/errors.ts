@@ -5,13 +5,13 @@
  * logged. Nothing here echoes the request.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { localeOf, tenantNameOf } from './context.js';
+import { localeOf } from './context.js';
 import type { Messages } from './i18n/index.js';
 import { page } from './view.js';
 
 export function linkError(request: FastifyRequest, reply: FastifyReply) {
   const locale = localeOf(request);
-  return page(request, reply, 404, 'message', locale, { tenantName: tenantNameOf(request, locale), title: locale.messages.errors.linkTitle, message: locale.messages.errors.link, kind: 'error' });
+  return page(request, reply, 404, 'message', locale, { title: locale.messages.errors.linkTitle, message: locale.messages.errors.link, kind: 'error' });
 }
 
 function describe(t: Messages, status: number, code: string | undefined): { title: string; message: string } {
@@ -31,7 +31,7 @@ export function setPageErrorHandler(pages: FastifyInstance): void {
     const locale = localeOf(request);
     const { title, message } = describe(locale.messages, status, error.code);
     try {
-      return await page(request, reply, status, 'message', locale, { tenantName: tenantNameOf(request, locale), title, message, kind: 'error' });
+      return await page(request, reply, status, 'message', locale, { title, message, kind: 'error' });
     } catch (renderError) {
       request.log.error({ err: renderError }, 'the error page could not be rendered');
       return reply.code(status).type('text/plain; charset=utf-8').send(title);

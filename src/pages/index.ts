@@ -17,7 +17,10 @@ import { setPageErrorHandler } from './errors.js';
 import { STYLESHEET } from './files.js';
 import { addSecurityHeaders } from './security.js';
 import { registerVerifyEmailPage } from './verify-email.js';
-import { STYLESHEET_PATH, registerViews } from './view.js';
+import { STYLESHEET_PATH } from './view.js';
+import type { ClientService } from '../core/clients/client-service.js';
+import type { UserService } from '../core/users/user-service.js';
+import type { Registration } from '../core/account/registration.js';
 
 export interface PagesDeps {
   tenants: TenantService;
@@ -26,6 +29,9 @@ export interface PagesDeps {
   publicUrl: string;
   login: LoginService;
   oidc: ProviderPool;
+  clients: ClientService;
+  users: UserService;
+  registration: Registration;
 }
 
 export async function registerPages(app: FastifyInstance, deps: PagesDeps): Promise<void> {
@@ -38,7 +44,6 @@ export async function registerPages(app: FastifyInstance, deps: PagesDeps): Prom
     pages.removeAllContentTypeParsers();
     await pages.register(formbody);
     await registerCsrf(pages, { secure: new URL(deps.publicUrl).protocol === 'https:' });
-    await registerViews(pages);
     addSecurityHeaders(pages);
     setPageErrorHandler(pages);
 

@@ -28,7 +28,6 @@ export function registerVerifyEmailPage(pages: FastifyInstance, deps: { tenants:
     if (!(await liveId(request))) return linkError(request, reply);
     const locale = localeOf(request);
     return page(request, reply, 200, 'verify-email', locale, {
-      tenantName: tenantOf(request).name,
       title: locale.messages.verifyEmail.title,
       csrf: csrfToken(reply, tenantPathOf(request)),
     });
@@ -45,6 +44,6 @@ export function registerVerifyEmailPage(pages: FastifyInstance, deps: { tenants:
     }
     const locale = localeOf(request);
     const t = locale.messages.verifyEmail;
-    return page(request, reply, 200, 'message', locale, { tenantName: tenantOf(request).name, title: t.doneTitle, message: t.done, kind: 'done' });
+    return page(request, reply, 200, 'message', locale, { title: t.doneTitle, message: t.done, kind: 'done' });
   });
 }

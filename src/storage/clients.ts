@@ -26,6 +26,7 @@ function toRecord(row: Selectable<ClientsTable>): ClientRecord {
     userAgreementUri: row.user_agreement_uri,
     registerEnabled: Boolean(row.register_enabled),
     tenantName: row.tenant_name,
+    consentRequired: Boolean(row.consent_required),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
@@ -53,6 +54,7 @@ function toRow(c: ClientRecord): Selectable<ClientsTable> {
     user_agreement_uri: c.userAgreementUri,
     register_enabled: c.registerEnabled ? 1 : 0,
     tenant_name: c.tenantName,
+    consent_required: c.consentRequired ? 1 : 0,
     created_at: c.createdAt,
     updated_at: c.updatedAt,
   };

@@ -117,6 +117,8 @@ export interface ClientRecord {
   userAgreementUri: string | null;
   registerEnabled: boolean;
   tenantName: string | null;
+  /** Tessera extension: a third-party client, for which the user is asked to consent. */
+  consentRequired: boolean;
   createdAt: number;
   updatedAt: number;
 }

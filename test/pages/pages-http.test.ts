@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { fromAcceptLanguage, pickLocale } from '../../src/pages/i18n/index.js';
+import { fromAcceptLanguage, pickLocale, pickLocaleWithUiLocales } from '../../src/pages/i18n/index.js';
 import { en } from '../../src/pages/i18n/en.js';
 import { tr } from '../../src/pages/i18n/tr.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/pages/security.js';
@@ -31,6 +31,14 @@ describe('page locales', () => {
     assert.equal(pickLocale({ locale: 'xx' }, 'tr').locale, 'tr');
     assert.equal(pickLocale({ locale: ['tr', 'en'] }, undefined).locale, 'en');
     assert.equal(pickLocale({}, undefined).locale, 'en');
+  });
+
+  test('a sign-in’s ui_locales come first (its first known tag), then ?locale= and Accept-Language', () => {
+    assert.equal(pickLocaleWithUiLocales('de tr-TR en', { locale: 'en' }, 'en').locale, 'tr');
+    assert.equal(pickLocaleWithUiLocales('de fr', { locale: 'tr' }, 'en').locale, 'tr');
+    assert.equal(pickLocaleWithUiLocales(undefined, {}, 'tr-TR').locale, 'tr');
+    assert.equal(pickLocaleWithUiLocales(['tr'], {}, undefined).locale, 'en', 'only a string is read');
+    assert.equal(pickLocaleWithUiLocales(`${'x '.repeat(200)}tr`, {}, undefined).locale, 'en', 'an absurdly long one is not read');
   });
 
   test('every catalogue has every message of the English one', () => {

@@ -505,6 +505,7 @@ for (const backend of backends()) {
         userAgreementUri: null,
         registerEnabled: true,
         tenantName: null,
+        consentRequired: true,
         createdAt,
         updatedAt: createdAt,
       });
@@ -527,7 +528,7 @@ for (const backend of backends()) {
       test('update replaces the fields but ids and creation; delete is per tenant', async () => {
         const clients = storage.forTenant(a.id).clients;
         await clients.insert(client(a.id, 'svc'));
-        const changed = { ...client(a.id, 'svc'), name: 'Renamed', redirectUris: [], locked: true, flow: null, secretHash: null, clientType: 'public' as const, createdAt: 1, updatedAt: NOW + 9 };
+        const changed = { ...client(a.id, 'svc'), name: 'Renamed', redirectUris: [], locked: true, consentRequired: false, flow: null, secretHash: null, clientType: 'public' as const, createdAt: 1, updatedAt: NOW + 9 };
         assert.equal(await clients.update(changed), true);
         assert.deepEqual(await clients.find('svc'), { ...changed, createdAt: NOW });
         assert.equal(await clients.update({ ...changed, clientId: 'missing' }), false);

@@ -29,10 +29,11 @@ const FULL = {
   is_lock: true,
   sing_alg: 'RS256',
   flow: { type: 'microsoft-mfa', issuer: 'https://login.example/issuer' },
+  consent_required: true,
 };
 
 /** Fields only the admin API shows: none may appear in an anonymous answer. */
-const ADMIN_FIELDS = ['redirect_uris', 'post_logout_redirect_uri', 'allowed_scopes', 'token_endpoint_auth_method', 'client_secret', 'client_type', 'is_lock', 'sing_alg', 'flow'];
+const ADMIN_FIELDS = ['redirect_uris', 'post_logout_redirect_uri', 'allowed_scopes', 'token_endpoint_auth_method', 'client_secret', 'client_type', 'is_lock', 'sing_alg', 'flow', 'consent_required'];
 
 for (const backend of backends()) {
   describe(`Vault client API on ${backend.name}`, () => {
@@ -100,7 +101,8 @@ for (const backend of backends()) {
         is_lock: false,
         sing_alg: 'EdDSA',
         flow: null,
-      }, 'fields left out return to the seed defaults');
+        consent_required: false,
+      }, 'fields left out return to the seed defaults (consent_required, the Tessera extension, to false)');
       const stored = await row(tenantId, 'every.field');
       assert.equal(stored?.secret_hash, crypto.createHash('sha256').update(secret).digest('hex'), 'the secret survives a PUT that gives none');
       assert.equal(await t.server.clients.authenticate(await t.server.tenants.getBySlugOrId(slug), 'every.field', secret).then((c) => c?.clientId), 'every.field');

@@ -47,6 +47,19 @@ export class AccountFlows {
     return {};
   }
 
+  /**
+   * The hosted forgot-password page's request: the same answer, at once, whether or not the
+   * account exists — the look-up and the mail run in the background (an unknown login, one
+   * without an address, or a tenant that switched the flow off end there, silently).
+   */
+  requestPasswordReset(tenant: Tenant, loginId: string): void {
+    const work = this.forgotPassword(tenant, loginId, true).catch((error: unknown) => {
+      if (error instanceof NotFound || error instanceof ValidationFailed || error instanceof NotPermitted) return;
+      throw error;
+    });
+    this.deps.notifier.track(work, { tenantId: tenant.id, kind: 'forgotPassword' });
+  }
+
   /** A change-password id for a login that must change its password first (FusionAuth 203). */
   async changePasswordIdFor(tenant: Tenant, user: User): Promise<string> {
     return (await this.deps.ids.issue(tenant, user.id, 'changePassword')).id;

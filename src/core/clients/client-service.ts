@@ -54,6 +54,8 @@ export interface ClientInput {
   userAgreementUri?: string | null;
   registerEnabled?: boolean;
   tenantName?: string | null;
+  /** Tessera extension: a third-party client asks the user's consent (default false: first-party). */
+  consentRequired?: boolean;
 }
 
 /**
@@ -66,6 +68,7 @@ export const CLIENT_DEFAULTS = {
   allowedScopes: ['openid'],
   locked: false,
   registerEnabled: false,
+  consentRequired: false,
 };
 
 /** RFC 3986 unreserved characters: safe in a path, a query and a Basic credential alike. */
@@ -247,6 +250,7 @@ export class ClientService {
       userAgreementUri: input.userAgreementUri ?? null,
       registerEnabled: input.registerEnabled ?? CLIENT_DEFAULTS.registerEnabled,
       tenantName: input.tenantName ?? null,
+      consentRequired: input.consentRequired ?? CLIENT_DEFAULTS.consentRequired,
     };
   }
 }

@@ -15,6 +15,9 @@
  *
  * The display URLs (logo, policy, terms, client home and logout pages) are shown as links on
  * the tenant's pages, so they must be absolute `https` or `http` URLs (no `javascript:`).
+ *
+ * An image a page embeds (a tenant's logo; a client's logo, when it qualifies) must load on a page
+ * served over https: `https`, or `http` only on a loopback host (a developer's machine).
  */
 
 export const MAX_URI_LENGTH = 2048;
@@ -52,5 +55,14 @@ export function webUrlProblem(value: string): string | undefined {
   if ((scheme !== 'https' && scheme !== 'http') || !value.slice(scheme.length).startsWith('://') || !URL.canParse(value)) return 'must be an absolute https or http URL';
   const url = new URL(value);
   if (url.username || url.password) return 'must not contain user information';
+  return undefined;
+}
+
+/** Why a URL may not be embedded (an <img> on the pages); undefined when it may. */
+export function embeddableUrlProblem(value: string): string | undefined {
+  const why = webUrlProblem(value);
+  if (why) return why;
+  const url = new URL(value);
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) return 'must use https (http only for localhost, 127.0.0.1 or [::1])';
   return undefined;
 }

@@ -5,6 +5,7 @@
  */
 import { PASSWORD_SCHEMES } from '../../crypto/passwords/index.js';
 import { type FieldProblem, problem } from '../errors.js';
+import { brandingProblems } from './branding.js';
 import type { SecureGenerator, TenantSettings } from './settings.js';
 
 /**
@@ -122,5 +123,6 @@ export function checkTenantSettings(s: TenantSettings): FieldProblem[] {
   });
 
   if (!s.issuer.trim()) out.push(problem('issuer', 'blank', 'The issuer is required.'));
+  out.push(...brandingProblems(s.branding));
   return out;
 }

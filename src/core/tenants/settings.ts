@@ -6,6 +6,7 @@
  *
  * Units are normalised: every duration is in seconds, whatever the dialect uses.
  */
+import { DEFAULT_BRANDING, type TenantBranding } from './branding.js';
 
 export type GeneratorType = 'randomAlpha' | 'randomAlphaNumeric' | 'randomBytes' | 'randomDigits';
 export const GENERATOR_TYPES: readonly GeneratorType[] = ['randomAlpha', 'randomAlphaNumeric', 'randomBytes', 'randomDigits'];
@@ -239,6 +240,9 @@ export interface TenantSettings {
 
   /** PlusAuth subscription plan (limits are enforced by the plan catalogue). */
   subscription: { plan: 'free' | 'basic' | 'pro' | 'enterprise' | 'on-premise' };
+
+  /** The hosted pages' logo and colours (a Tessera extension, src/core/tenants/branding.ts). */
+  branding: TenantBranding;
 }
 
 /** A stored tenant: identity and lifecycle beside its settings. */
@@ -386,5 +390,6 @@ export function defaultTenantSettings(input: { issuer: string; accessTokenKeyId:
       liveness: null,
     },
     subscription: { plan: 'free' },
+    branding: { ...DEFAULT_BRANDING },
   };
 }

@@ -13,6 +13,7 @@ import type { KeystoreService } from '../keys/keystore-service.js';
 import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
 import { isUuid } from '../../util/uuid.js';
 import { checkTenantSettings } from './rules.js';
+import type { TenantBranding } from './branding.js';
 import type { Tenant, TenantSettings } from './settings.js';
 import { isValidSlug, slugCandidate, slugFromName } from './slug.js';
 
@@ -205,6 +206,11 @@ export class TenantService {
       if (error instanceof Conflict) throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
       throw error;
     }
+  }
+
+  /** Replaces the tenant's branding (the hosted pages' logo and colours), checked with every other setting. */
+  async setBranding(scope: TenantScope, id: string, branding: TenantBranding): Promise<Tenant> {
+    return this.update(scope, id, (current) => ({ name: current.name, settings: { ...current.settings, branding: { ...branding } } }));
   }
 
   /**

@@ -11,6 +11,7 @@ import * as m008 from './008_keystore.js';
 import * as m010 from './010_oidc_models.js';
 import * as m011 from './011_oidc_accounts.js';
 import * as m012 from './012_sessions.js';
+import * as m013 from './013_hosted_pages.js';
 
 /** Migrations are compiled in (no directory scanning), so `dist/` runs anywhere. */
 export function migrationProvider(kind: DatabaseKind): MigrationProvider {
@@ -28,6 +29,7 @@ export function migrationProvider(kind: DatabaseKind): MigrationProvider {
         '010_oidc_models': m010,
         '011_oidc_accounts': m011,
         '012_sessions': m012,
+        '013_hosted_pages': m013,
       };
     },
   };

@@ -24,6 +24,7 @@ const WIRE_NAMES: Record<string, string> = {
   userAgreementUri: 'op_user_agreement_url',
   registerEnabled: 'register_enable',
   tenantName: 'tenant_name',
+  consentRequired: 'consent_required',
 };
 
 /** Core field paths (`redirectUris[2]`, `flow.issuer`) → the wire's (`redirect_uris[2]`). */
@@ -52,6 +53,7 @@ export function toClientInput(body: VaultClientInput): ClientInput {
   if (body.op_user_agreement_url !== undefined) input.userAgreementUri = body.op_user_agreement_url;
   if (body.register_enable !== undefined) input.registerEnabled = body.register_enable;
   if (body.tenant_name !== undefined) input.tenantName = body.tenant_name;
+  if (body.consent_required !== undefined) input.consentRequired = body.consent_required;
   return input;
 }
 
@@ -84,6 +86,7 @@ export function toVaultClient(client: Client, tenant: Tenant, secret: string | n
     is_lock: client.locked,
     sing_alg: client.signingAlg,
     flow: client.flow && { type: client.flow.type, issuer: client.flow.issuer },
+    consent_required: client.consentRequired,
   };
 }
 

@@ -30,6 +30,9 @@ const ClientType = Type.Union([Type.Literal('public'), Type.Literal('confidentia
 const SingAlg = Type.Union([Type.Literal('RS256'), Type.Literal('EdDSA')], { description: 'The ID token signing algorithm (the seed spells it sing_alg). Default: EdDSA' });
 const Flow = Type.Object({ type: Type.String({ minLength: 1, maxLength: 64 }), issuer: Type.Optional(Nullable(Type.String({ maxLength: MAX_URI_LENGTH }))) });
 
+const CONSENT_REQUIRED =
+  'Tessera extension. true: a third-party client — the hosted consent page lists the scopes it asks for, and the user allows or denies them (remembered per sign-in session by the grant). Default false: a first-party client, whose requested scopes are granted without asking';
+
 const REDIRECT_RULE = 'absolute, exact-match: https, http only for localhost/127.0.0.1/[::1], or a reverse-DNS private-use scheme (com.example.app:/cb); no fragment, wildcard or userinfo';
 
 export const VaultClientInputSchema = Type.Object(
@@ -56,6 +59,7 @@ export const VaultClientInputSchema = Type.Object(
     is_lock: Type.Optional(Type.Boolean({ description: 'A locked client obtains no tokens' })),
     sing_alg: Type.Optional(SingAlg),
     flow: Type.Optional(Type.Union([Flow, Type.Null()])),
+    consent_required: Type.Optional(Type.Boolean({ description: CONSENT_REQUIRED })),
   },
   { $id: 'VaultClientInput' },
 );
@@ -102,6 +106,7 @@ export const VaultClient = Type.Object(
     is_lock: Type.Boolean(),
     sing_alg: Type.String(),
     flow: Type.Union([Type.Object({ type: Type.String(), issuer: OrNull(Type.String()) }), Type.Null()]),
+    consent_required: Type.Boolean({ description: 'Tessera extension: the hosted consent page is shown for this client' }),
   },
   { description: 'The client' },
 );

@@ -1,6 +1,7 @@
 /**
  * The page locales and how one is picked: `?locale=` when it names a known locale, then the
- * best-weighted known language of `Accept-Language`, else English.
+ * best-weighted known language of `Accept-Language`, else English. A page of a sign-in puts
+ * the authorization's `ui_locales` (OpenID Connect Core §3.1.2.1) before all of them.
  */
 import { en, type Messages } from './en.js';
 import { tr } from './tr.js';
@@ -45,4 +46,14 @@ export function pickLocale(query: unknown, acceptLanguage: string | undefined): 
   const fromQuery = typeof asked === 'string' && asked.length <= 35 ? known(asked) : undefined;
   const locale = fromQuery ?? fromAcceptLanguage(acceptLanguage) ?? DEFAULT_LOCALE;
   return { locale, messages: CATALOGUES[locale]!, fromQuery: fromQuery !== undefined };
+}
+
+/** The first known language of `ui_locales` (space-separated tags, in preference order), else as pickLocale. */
+export function pickLocaleWithUiLocales(uiLocales: unknown, query: unknown, acceptLanguage: string | undefined): LocaleChoice {
+  const asked = typeof uiLocales === 'string' && uiLocales.length <= 256 ? uiLocales.split(' ').filter(Boolean) : [];
+  for (const tag of asked) {
+    const choice = pickLocale({ locale: tag.split('-')[0] }, undefined);
+    if (choice.fromQuery) return choice;
+  }
+  return pickLocale(query, acceptLanguage);
 }
