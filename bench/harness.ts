@@ -4,7 +4,12 @@
  * set-up and checks, and number formatting for the report.
  */
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 export function intFromEnv(name: string, fallback: number, min: number): number {
@@ -131,6 +136,57 @@ export async function loadFromChildProcess(
       }
     });
   });
+}
+
+/**
+ * What ./load-child.ts sends: `method` and `body` to the targets for `duration` seconds, each
+ * in turn (`cycle`, the default) or one drawn at random for every request (`random`).
+ */
+export interface CycleSpec {
+  baseUrl: string;
+  method: string;
+  body: string;
+  targets: Array<{ path: string; headers: Record<string, string> }>;
+  order?: 'cycle' | 'random';
+  connections: number;
+  duration: number;
+  timeout: number;
+}
+
+const LOAD_CHILD = fileURLToPath(new URL('./load-child.js', import.meta.url));
+
+/**
+ * Like loadFromChildProcess, for a list of paths (each with its own headers) taken in turn:
+ * autocannon driven by ./load-child.ts in a process of its own.
+ */
+export async function loadCycleFromChildProcess(spec: CycleSpec): Promise<autocannon.Result> {
+  checkAborted();
+  if (new URL(spec.baseUrl).hostname !== '127.0.0.1') throw new Error(`refusing to send load anywhere but 127.0.0.1 (${spec.baseUrl})`);
+  if (!(spec.duration > 0 && spec.duration <= 600)) throw new Error('every run is bounded: give a duration of at most 600 s');
+  const file = path.join(os.tmpdir(), `tessera-bench-load-${process.pid}-${crypto.randomBytes(4).toString('hex')}.json`);
+  fs.writeFileSync(file, JSON.stringify(spec));
+  try {
+    return await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [LOAD_CHILD, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const stop = () => child.kill('SIGINT');
+      process.once('SIGINT', stop);
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        process.off('SIGINT', stop);
+        try {
+          resolve(JSON.parse(out) as autocannon.Result);
+        } catch {
+          reject(new Error(`the load generator exited ${code} without a JSON result: ${err.slice(-500)}`));
+        }
+      });
+    });
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 }
 
 /**

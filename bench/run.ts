@@ -11,6 +11,8 @@
  *                      bare verifyPassword in the same process, in CPU time (./logins.ts);
  *   5. users         — one tenant filled with BENCH_USERS users through the batch API, then the
  *                      Vault user list/search queries, with the SQL behind them explained (./users.ts).
+ *   6. OpenID Provider — a tenant's provider against a bare oidc-provider 9, and 1 tenant vs
+ *                      BENCH_OIDC_TENANTS, on SQLite (./oidc-bench.ts; `npm run bench:oidc` runs only this).
  * Every response must be 2xx (no errors, no timeouts); otherwise the run exits 1 and
  * BENCHMARKS.md is left as it was. On success the Markdown report is printed to stdout and
  * written to BENCHMARKS.md at the repository root. Progress goes to stderr.
@@ -23,7 +25,8 @@
  * BENCH_USERS (1000000; 0 skips the users scenario), BENCH_FILL (api, or direct: Kysely inserts),
  * BENCH_FILL_API_SECONDS (240: then the rest goes in directly), BENCH_FILL_CONNECTIONS (2 batch
  * requests in flight), BENCH_QUERY_SECONDS (5),
- * BENCH_QUERY_CONNECTIONS (10), BENCH_POSTGRES=off, BENCH_SQLITE=off, TEST_DATABASE_URL.
+ * BENCH_QUERY_CONNECTIONS (10), BENCH_POSTGRES=off, BENCH_SQLITE=off, TEST_DATABASE_URL,
+ * BENCH_OIDC=off (skips 6; its own knobs are in ./oidc-bench.ts).
  */
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -36,6 +39,7 @@ import { type RunningServer, startServer } from '../src/server.js';
 import { type BenchBackend, type BenchDatabase, benchBackends } from './backends.js';
 import { type Row, call, checkAborted, intFromEnv, isAborted, load, log, meanMs, ms, perSecond, toRow, workerThreads } from './harness.js';
 import { type LoginRow, LOGIN_SCHEMES, benchLogins, cores, loginCostTable, loginSettings, loginTable } from './logins.js';
+import { END as OIDC_END, START as OIDC_START, benchOidc } from './oidc-bench.js';
 import { type UsersReport, benchUsers, fillTable, queryTable, statementDetails, statementTable, userSettings } from './users.js';
 
 // As `npm start` does (src/main.ts): hashing and key generation run on libuv's thread pool, sized
@@ -235,7 +239,7 @@ function machine(): string[] {
   ];
 }
 
-function report(reports: BackendReport[], skipped: string | undefined, date: Date, loadAtStart: number[]): string {
+function report(reports: BackendReport[], skipped: string | undefined, date: Date, loadAtStart: number[], oidcSection: string): string {
   const readLoad = settings.workers > 0 ? `from ${settings.workers} worker thread(s) of the same process, off the server’s event loop` : 'from the server’s own thread (BENCH_WORKERS=0)';
   return [
     '# Benchmarks',
@@ -257,8 +261,9 @@ function report(reports: BackendReport[], skipped: string | undefined, date: Dat
     `3. **list** — \`GET /api/tenant\` after the creates (every tenant with its full settings), ${settings.listSeconds} s over ${settings.connections} connections, load generated as for read.`,
     '4. **logins** — `POST /api/login` per password scheme against the bare hash cost; see [Logins per password scheme](#logins-per-password-scheme).',
     '5. **users** — one tenant filled with users through the batch API, then the Vault user list and search queries; see the Users section below.',
+    '6. **OpenID Provider** — a tenant’s provider against a bare oidc-provider 9, and 1 tenant vs many (SQLite); see its section at the end (`npm run bench:oidc` reruns only that section).',
     '',
-    'Scenarios 1–3 are in Results; 4 and 5 have their own sections after it.',
+    'Scenarios 1–3 are in Results; 4, 5 and 6 have their own sections after it.',
     '',
     `Read and list are each preceded by an unrecorded ${settings.warmupSeconds} s warm-up; their Req/s is autocannon’s mean of per-second samples.`,
     'All requests carry the superuser API key in `Authorization`. Latencies are in milliseconds as autocannon records them',
@@ -282,6 +287,8 @@ function report(reports: BackendReport[], skipped: string | undefined, date: Dat
     ...reports.flatMap((r) => [`**${r.backend.name}**`, '', ...r.notes.map((n) => `- ${n}`), '']),
     ...loginSection(reports),
     ...usersSection(reports),
+    oidcSection,
+    '',
   ].join('\n');
 }
 
@@ -388,7 +395,11 @@ async function main(): Promise<number> {
     ...r.logins.filter((row) => row.non2xx > 0 || row.errors > 0).map((row) => `${row.backend} login ${row.scheme}: ${row.non2xx} non-2xx (${row.statuses}), ${row.errors} errors/timeouts`),
     ...[...r.notes, ...r.loginNotes, ...(r.users?.notes ?? [])].filter((n) => n.startsWith('MISMATCH')).map((n) => `${r.backend.name}: ${n}`),
   ]);
-  const markdown = report(reports, skipped, date, loadAtStart);
+  // 6. The OpenID Provider (its own servers and databases; SQLite only).
+  const oidcSection = /^(0|off|false|no)$/i.test(process.env.BENCH_OIDC ?? '')
+    ? [OIDC_START, '## OpenID Provider: Tessera tenant vs bare oidc-provider 9', '', 'Skipped (BENCH_OIDC=off).', OIDC_END].join('\n')
+    : (await benchOidc()).section;
+  const markdown = report(reports, skipped, date, loadAtStart, oidcSection);
   process.stdout.write(`${markdown}\n`);
   log(`finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (failures.length) {

@@ -16,12 +16,27 @@ export interface PooledProvider {
   handle: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
+/** What the pool has done since it started: for capacity planning (is OIDC_PROVIDER_POOL big enough?). */
+export interface PoolStats {
+  /** Providers built (each first request of a tenant, and each after a change or an eviction). */
+  builds: number;
+  /** Requests served by a provider already built (or being built). */
+  hits: number;
+  /** Providers dropped to stay within OIDC_PROVIDER_POOL (least recently used first). */
+  evictions: number;
+  /** Providers held now. */
+  size: number;
+  /** OIDC_PROVIDER_POOL. */
+  capacity: number;
+}
+
 export class ProviderPool {
   /**
    * Built (or building) providers by tenant id, least recently used first. A change removes the
    * entry at once, so a build that began before the change is never handed out after it.
    */
   private readonly entries = new Map<string, Promise<PooledProvider>>();
+  private readonly counts = { builds: 0, hits: 0, evictions: 0 };
 
   constructor(
     private readonly deps: ProviderDeps & { changes: ChangeBus; maxProviders: number },
@@ -39,21 +54,30 @@ export class ProviderPool {
     return this.entries.size;
   }
 
+  get stats(): PoolStats {
+    return { ...this.counts, size: this.entries.size, capacity: this.deps.maxProviders };
+  }
+
   get(tenant: Tenant): Promise<PooledProvider> {
     const hit = this.entries.get(tenant.id);
     if (hit) {
       // Most recently used last.
       this.entries.delete(tenant.id);
       this.entries.set(tenant.id, hit);
+      this.counts.hits++;
       return hit;
     }
+    this.counts.builds++;
     const built = buildProvider(tenant, this.deps).then((provider) => ({ provider, handle: provider.callback() }));
     this.entries.set(tenant.id, built);
     // A failed build is not kept: the next request tries again.
     built.catch(() => {
       if (this.entries.get(tenant.id) === built) this.entries.delete(tenant.id);
     });
-    while (this.entries.size > this.deps.maxProviders) this.entries.delete(this.entries.keys().next().value!);
+    while (this.entries.size > this.deps.maxProviders) {
+      this.entries.delete(this.entries.keys().next().value!);
+      this.counts.evictions++;
+    }
     return built;
   }
 

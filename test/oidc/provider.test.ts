@@ -163,6 +163,38 @@ for (const backend of backends()) {
       await assert.rejects(jwtVerify(tokenOfA, createRemoteJWKSet(new URL(`${b.issuer}/jwks`))), 'B’s keys do not verify A’s token');
     });
 
+    test('a tenant that signs with shared keys (Key API keys its settings name) has a working provider: those keys sign and are published', async () => {
+      const generate = async (algorithm: string) => {
+        const key = await attempt(t.client().generateKey(null as unknown as string, { key: { algorithm: algorithm as any, name: `shared-${algorithm}-${crypto.randomUUID()}` } }));
+        assert.equal(key.statusCode, 200, JSON.stringify(key.response));
+        return { id: key.response.key!.id!, kid: key.response.key!.kid! };
+      };
+      const es = await generate('ES256');
+      const rs = await generate('RS256');
+      const create = async (jwtConfiguration: Record<string, string>): Promise<TestTenant> => {
+        const created = await attempt(t.client().createTenant(null as unknown as string, { tenant: { name: `Shared keys ${crypto.randomUUID().slice(0, 6)}`, jwtConfiguration: jwtConfiguration as any } }));
+        assert.equal(created.statusCode, 200, JSON.stringify(created.response));
+        const id = created.response.tenant!.id!;
+        const slug = (await t.server.tenants.get({}, id)).slug;
+        return { id, slug, issuer: `${t.url}/${slug}` };
+      };
+      // Both keys shared: the tenant has no keystore of its own.
+      const both = await create({ accessTokenKeyId: es.id, idTokenKeyId: rs.id });
+      // The id-token key shared, the access-token family its own.
+      const idOnly = await create({ idTokenKeyId: rs.id });
+      for (const [of, accessKid] of [[both, es.kid], [idOnly, undefined]] as const) {
+        const jwks = (await (await fetch(`${of.issuer}/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
+        assert.ok(jwks.keys.some((k) => k.kid === rs.kid), 'the shared id-token key is published');
+        for (const key of jwks.keys) assert.equal(key.d, undefined, 'no private part');
+        const svc = await addClient(of);
+        const tokens = await client.clientCredentialsGrant(await configFor(of, svc.id, svc.secret), { scope: 'api:read' });
+        const { protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${of.issuer}/jwks`)), { issuer: of.issuer, audience: of.issuer });
+        assert.equal(protectedHeader.alg, 'ES256');
+        if (accessKid) assert.equal(protectedHeader.kid, accessKid, 'the shared access-token key signs');
+        else assert.notEqual(protectedHeader.kid, es.kid);
+      }
+    });
+
     test('a tenant change rebuilds its provider: a renamed tenant keeps its issuer, a deleted tenant stops answering', async () => {
       const c = await tenant(`OP C ${crypto.randomUUID().slice(0, 6)}`);
       assert.equal((await fetch(`${c.issuer}/.well-known/openid-configuration`)).status, 200);

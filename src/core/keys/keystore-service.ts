@@ -142,11 +142,18 @@ export class KeystoreService {
   /**
    * The private JWKs (with kid, alg, use), in the shape oidc-provider's `jwks` option takes:
    * current keys first (they sign), then next and previous ones (published for verification).
-   * Never leaves the process.
+   * A signing key the tenant's settings name that lives outside its keystore — a key shared
+   * through the Key API, or another tenant's — comes before them all, so it signs for its
+   * algorithm (as the settings say) and is published. Never leaves the process.
    */
   async signingJwks(tenant: Tenant): Promise<{ keys: JWK[] }> {
     const snapshot = await this.snapshot(tenant);
-    snapshot.signing ??= { keys: this.privateJwks(snapshot) };
+    if (!snapshot.signing) {
+      const own = new Set(snapshot.records.map((record) => record.id));
+      const named = [...new Set([tenant.settings.tokens.accessTokenKeyId, tenant.settings.tokens.idTokenKeyId])].filter((id) => id && !own.has(id));
+      const shared = named.length ? (await this.deps.storage.keys.findMany(named)).filter((record) => record.revokedInstant === null && record.publicJwk) : [];
+      snapshot.signing = { keys: [...shared.map((record) => this.privateJwk(record)).filter((jwk): jwk is JWK => jwk !== undefined), ...this.privateJwks(snapshot)] };
+    }
     return snapshot.signing;
   }
 
@@ -158,15 +165,19 @@ export class KeystoreService {
   /** The published keys' private halves, in the public JWKS's order (HMAC keys are never published). */
   private privateJwks(snapshot: Snapshot): JWK[] {
     const byKid = new Map(snapshot.records.map((record) => [record.kid, record]));
-    const out: JWK[] = [];
-    for (const { kid } of snapshot.keystore.jwks.keys) {
+    return snapshot.keystore.jwks.keys.flatMap(({ kid }) => {
       const record = byKid.get(kid!);
-      const secret = record && this.deps.keys.openSecret(record);
-      if (!record || !secret) continue;
-      const { key_ops: _ops, ...pub } = (record.publicJwk ?? {}) as JWK;
-      out.push({ ...(crypto.createPrivateKey(secret).export({ format: 'jwk' }) as JWK), ...pub, kid: record.kid, use: 'sig' });
-    }
-    return out;
+      const jwk = record && this.privateJwk(record);
+      return jwk ? [jwk] : [];
+    });
+  }
+
+  /** A key's private JWK with its published members (kid, alg, x5c, …), `use: sig`; none for a key without a private half. */
+  private privateJwk(record: KeyRecord): JWK | undefined {
+    const secret = this.deps.keys.openSecret(record);
+    if (!secret || !record.publicJwk) return undefined;
+    const { key_ops: _ops, ...pub } = record.publicJwk as JWK;
+    return { ...(crypto.createPrivateKey(secret).export({ format: 'jwk' }) as JWK), ...pub, kid: record.kid, use: 'sig' };
   }
 
   private async snapshot(tenant: Tenant): Promise<Snapshot> {
