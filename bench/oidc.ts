@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     const secret = crypto.randomBytes(32).toString('base64url');
     const auth = `Basic ${Buffer.from(`svc:${secret}`).toString('base64')}`;
     const tenantFor = async (alg: 'ES256' | 'RS256') => {
-      const tenant = await server.tenants.create({}, { name: `Bench OIDC ${alg} ${crypto.randomUUID().slice(0, 6)}`, settings: defaultTenantSettings({ issuer: '', accessTokenKeyId: '', idTokenKeyId: '' }) });
+      const tenant = await server.tenants.create({}, { name: `Bench OIDC ${alg} ${crypto.randomUUID().slice(0, 6)}`, createdBy: 'operator', settings: defaultTenantSettings({ issuer: '', accessTokenKeyId: '', idTokenKeyId: '' }) });
       if (alg === 'RS256') {
         // Access tokens signed with the tenant's RS256 (id-token) key.
         await server.tenants.update({}, tenant.id, (current) => ({ name: current.name, settings: { ...current.settings, tokens: { ...current.settings.tokens, accessTokenKeyId: current.settings.tokens.idTokenKeyId } } }));

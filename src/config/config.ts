@@ -37,6 +37,11 @@ export interface Config {
    * Empty (default): the client IP is the socket's peer, whatever headers say.
    */
   trustProxy: string[];
+  /**
+   * TESSERA_REGION — the region a new tenant records (PlusAuth `region`, seed 002's value
+   * `tr-1` by default): 1–32 lowercase letters, digits and inner hyphens.
+   */
+  region: string;
 }
 
 export class ConfigError extends Error {}
@@ -146,6 +151,14 @@ function parseTrustProxy(raw: string): string[] {
   return entries;
 }
 
+export const DEFAULT_REGION = 'tr-1';
+const REGION = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+function parseRegion(raw: string): string {
+  if (!REGION.test(raw)) throw new ConfigError(`TESSERA_REGION must be 1 to 32 lowercase letters, digits and inner hyphens, got ${quoted(raw)}`);
+  return raw;
+}
+
 function parseApiKey(raw: string): string {
   if (raw.length < API_KEY_MIN_LENGTH || raw.length > API_KEY_MAX_LENGTH) {
     throw new ConfigError(`TESSERA_API_KEY must be ${API_KEY_MIN_LENGTH} to ${API_KEY_MAX_LENGTH} characters, got ${raw.length}`);
@@ -176,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = value('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${quoted(logLevel)}`);
   const trustProxy = parseTrustProxy(value('TRUST_PROXY') ?? '');
+  const region = parseRegion(value('TESSERA_REGION') ?? DEFAULT_REGION);
   const maxProviders = value('OIDC_PROVIDER_POOL') === undefined ? 1000 : integer('OIDC_PROVIDER_POOL', value('OIDC_PROVIDER_POOL')!, 1, 1_000_000);
   // Read by libuv, not by us; checked so a typo is not silently a pool of one thread.
   if (value('UV_THREADPOOL_SIZE') !== undefined) integer('UV_THREADPOOL_SIZE', value('UV_THREADPOOL_SIZE')!, 1, MAX_THREADPOOL_SIZE);
@@ -192,5 +206,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: 1024 * 1024,
     maxProviders,
     trustProxy,
+    region,
   };
 }

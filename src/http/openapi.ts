@@ -21,6 +21,8 @@ export const TAGS = [
   { name: 'Vault: OIDC', description: 'The doors to a tenant\'s OpenID Provider: token exchange and logout (the provider itself is described by each issuer\'s discovery document)' },
   { name: 'Vault: Clients', description: "A tenant's OAuth clients: /clients with an API key, /client (the public part) without" },
   { name: 'Vault: Signing keys', description: "A tenant's keystore: public JWKS, rotation and revocation" },
+  { name: 'Vault: Tenants', description: 'Vault tenants: create, list, read and replace (login methods and block_config)' },
+  { name: 'PlusAuth: Tenants', description: "PlusAuth tenant settings (/tenants/{tenant_id}/settings) and an account's tenants (/users/{user_id}/tenants); errors in PlusAuth's shape" },
 ];
 
 export const DOCS_PATH = '/api/docs';
@@ -32,7 +34,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       info: {
         title: 'Tessera',
         version,
-        description: 'Multi-tenant identity provider: the FusionAuth-compatible API under /api and the Vault (snake_case) API under /tenants.',
+        description: 'Multi-tenant identity provider: the FusionAuth-compatible API under /api, the Vault (snake_case) API under /tenants, /clients and /client, and the PlusAuth tenant API under /tenants/{tenant_id}/settings and /users.',
       },
       tags: TAGS,
       components: {

@@ -11,7 +11,7 @@ import { after, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/config.js';
 
 const MAIN = path.resolve('dist/src/main.js');
-const VARIABLES = ['PORT', 'HOST', 'PUBLIC_URL', 'DATABASE_URL', 'TESSERA_API_KEY', 'TESSERA_MASTER_KEY', 'TESSERA_DATA_DIR', 'LOG_LEVEL', 'TRUST_PROXY', 'UV_THREADPOOL_SIZE'];
+const VARIABLES = ['PORT', 'HOST', 'PUBLIC_URL', 'DATABASE_URL', 'TESSERA_API_KEY', 'TESSERA_MASTER_KEY', 'TESSERA_DATA_DIR', 'LOG_LEVEL', 'TRUST_PROXY', 'UV_THREADPOOL_SIZE', 'TESSERA_REGION'];
 
 /** Runs main in `cwd` with only `env` set of the configuration variables. */
 function runMain(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -68,6 +68,9 @@ describe('configuration errors', () => {
     ['UV_THREADPOOL_SIZE', () => '0'],
     ['UV_THREADPOOL_SIZE', () => 'many'],
     ['UV_THREADPOOL_SIZE', () => '5000'],
+    ['TESSERA_REGION', () => 'EU 1'],
+    ['TESSERA_REGION', () => '-eu'],
+    ['TESSERA_REGION', () => 'r'.repeat(33)],
   ];
   for (const [variable, value, secret] of cases) {
     test(`${variable}=${JSON.stringify(value().replace(root, '<tmp>').slice(0, 40))}: exit 2, one line naming it, nothing created`, async () => {
@@ -99,6 +102,7 @@ describe('configuration errors', () => {
       LOG_LEVEL: 'warn',
       TRUST_PROXY: '10.0.0.0/8, ::1',
       UV_THREADPOOL_SIZE: '16',
+      TESSERA_REGION: 'eu-central-2',
     });
     assert.equal(config.port, 8080);
     assert.equal(config.host, '::');
@@ -106,6 +110,8 @@ describe('configuration errors', () => {
     assert.equal(config.databaseUrl, `sqlite:${path.join(dataDir, 'tessera.db')}`, 'the default database lives in the data folder');
     assert.equal(config.masterKeyFile, path.join(dataDir, 'master.key'));
     assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '::1']);
+    assert.equal(config.region, 'eu-central-2');
+    assert.equal(loadConfig({}).region, 'tr-1', "seed 002's region by default");
     assert.equal(fs.existsSync(path.join(root, 'not-yet')), false, 'checking creates nothing');
     assert.equal(loadConfig({ PORT: '', HOST: '' }).port, 9011, 'an empty value is an unset one');
     assert.equal(loadConfig({ DATABASE_URL: 'postgresql://u@db.internal:5432/tessera' }).databaseUrl, 'postgresql://u@db.internal:5432/tessera');
