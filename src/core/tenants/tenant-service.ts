@@ -138,6 +138,8 @@ export class TenantService {
     if (problems.length) throw new ValidationFailed(problems);
     settings.region ??= this.deps.region;
     if (await this.deps.storage.tenants.find(id)) throw new ValidationFailed([problem('id', 'duplicate', 'A tenant with this id already exists.')]);
+    // A given slug that is taken is the caller's to hear about first (it may be the name too).
+    if (request.slug !== undefined && (await this.deps.storage.tenants.findBySlug(request.slug))) throw new ValidationFailed([problem('slug', 'duplicate', 'A tenant with this slug already exists.')]);
     await this.assertNameFree(name);
 
     const newKeys = await this.prepareMissingKeys(id, name, settings);
