@@ -109,7 +109,8 @@ export function applyPlusAuthSettings(base: TenantSettings, patch: PlusAuthSetti
   if (patch.extra_params !== undefined) login.extraParams = [...patch.extra_params];
   if (patch.extra_scopes !== undefined) login.extraScopes = [...patch.extra_scopes];
   if (patch.tenant_login_url !== undefined) login.tenantLoginUrl = orNull(patch.tenant_login_url);
-  if (patch.api_version !== undefined) login.apiVersion = patch.api_version;
+  // Written only when it differs from what is shown (an unset version reads as the only one).
+  if (patch.api_version !== undefined && patch.api_version !== (login.apiVersion ?? PLUSAUTH_API_VERSION)) login.apiVersion = patch.api_version;
   if (patch.default_strategy !== undefined) login.defaultStrategy = orNull(patch.default_strategy);
   if (patch.force_email_verification !== undefined) s.email.verifyEmail = patch.force_email_verification;
   if (patch.forgot_password_enabled !== undefined) s.registration.forgotPasswordEnabled = patch.forgot_password_enabled;
