@@ -113,6 +113,8 @@ for (const backend of backends()) {
       const id = slug('defaults');
       const created = await create(id);
       assert.deepEqual(created.settings, PLUSAUTH_DEFAULT_SETTINGS);
+      // Seed 002: the region's value tr-1 (TESSERA_REGION's default), the plan free.
+      assert.deepEqual([created.tenant_id, created.region, created.subscription], [id, 'tr-1', { plan: 'free' }]);
       const read = await settings(id);
       assert.equal(read.status, 200);
       assert.deepEqual(read.body, PLUSAUTH_DEFAULT_SETTINGS);
