@@ -119,6 +119,14 @@ for (const backend of backends()) {
       assert.equal(read.status, 200);
       assert.deepEqual(read.body, PLUSAUTH_DEFAULT_SETTINGS);
       assert.deepEqual(Object.keys(read.body), Object.keys(PLUSAUTH_DEFAULT_SETTINGS), "every member seed 001 lists, in its order");
+      // What GET answers, PATCHed back whole, is accepted and changes nothing.
+      const echoed = await patch(id, read.body);
+      assert.deepEqual([echoed.status, echoed.body], [200, PLUSAUTH_DEFAULT_SETTINGS]);
+      // A FusionAuth-made tenant's password maximum (256) is outside PlusAuth's range: shown as
+      // stored, refused when sent back (docs/tenant-model.md).
+      const fa = await settings('default');
+      assert.equal(fa.body.policies.password.max, 256);
+      await refused('default', fa.body, 'policies.password.max');
       // The stored values behind them: bcrypt at its default cost, a fixed twenty-year block.
       const stored = (await t.server.tenants.getBySlugOrId(id)).settings;
       assert.deepEqual(stored.passwordHashing, { scheme: 'bcrypt', factor: 10, rehashOnLogin: false });
