@@ -86,7 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const blocks = new BlockService({ storage, now });
   const mailer: Mailer = options.mailer ?? new TenantMailer(log);
   const emailTemplates = new EmailTemplateService({ storage, now });
-  const clients = new ClientService({ storage, changes, now });
+  const clients = new ClientService({ storage, changes, keystore, now });
   const notifier = new Notifier({ mailer, templates: emailTemplates, now, ...(log ? { log } : {}) });
   const account = new AccountFlows({ storage, tenants, users, ids: new OneTimeIds({ storage, now }), notifier, publicUrl: config.publicUrl, now });
   // Sign-up and address changes send a verification email when the tenant asks for one.

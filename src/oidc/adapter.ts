@@ -18,7 +18,7 @@ export interface TenantAdapter {
   client(clientId: string): Promise<ClientRecord | undefined>;
 }
 
-export function tenantAdapter(deps: { storage: Storage; tenantId: string; now: () => number }): TenantAdapter {
+export function tenantAdapter(deps: { storage: Storage; tenantId: string; now: () => number; edDsaKeys: boolean }): TenantAdapter {
   const scoped = () => deps.storage.forTenant(deps.tenantId);
   const clients = new Map<string, Promise<ClientRecord | undefined>>();
   const clientOf = (clientId: string) => {
@@ -36,7 +36,7 @@ export function tenantAdapter(deps: { storage: Storage; tenantId: string; now: (
     async find(id: string): Promise<AdapterPayload | undefined> {
       const client: ClientRecord | undefined = await clientOf(id);
       // A locked client (Vault is_lock) is as good as absent: it obtains nothing.
-      return client && !client.locked ? (clientMetadata(client) as AdapterPayload) : undefined;
+      return client && !client.locked ? (clientMetadata(client, deps.edDsaKeys) as AdapterPayload) : undefined;
     }
     // Clients are managed through the client API, never by the engine.
     async upsert(): Promise<void> {}

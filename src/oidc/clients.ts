@@ -8,7 +8,11 @@ import type { ClientRecord } from '../storage/contract.js';
 /** The OpenID scopes every tenant's provider offers; a client's other scopes are its API's (resource) scopes. */
 export const OPENID_SCOPES = ['openid', 'offline_access', 'email', 'profile', 'roles'];
 
-export function clientMetadata(client: ClientRecord): Record<string, unknown> {
+/**
+ * `edDsaKeys`: whether the tenant's keystore has an Ed25519 family (the client service adds one
+ * for an EdDSA client; a client stored otherwise falls back to RS256, which every tenant has).
+ */
+export function clientMetadata(client: ClientRecord, edDsaKeys: boolean): Record<string, unknown> {
   const confidential = client.clientType === 'confidential';
   // Without a redirect URI a client cannot take part in a browser sign-in: a confidential one
   // is then a service (client credentials only).
@@ -26,8 +30,8 @@ export function clientMetadata(client: ClientRecord): Record<string, unknown> {
     // Only OpenID scopes here (the others are the API's, see getResourceServerInfo); none at all
     // (a service client) is no `scope` member, which the engine requires to be non-empty.
     ...(openidScopes.length ? { scope: openidScopes.join(' ') } : {}),
-    // Every tenant signs id tokens with RS256 today; EdDSA comes with the keystore's key families.
-    id_token_signed_response_alg: 'RS256',
+    // Vault sing_alg: the ID token's signature (RS256, or EdDSA with the tenant's Ed25519 key).
+    id_token_signed_response_alg: client.signingAlg === 'EdDSA' && edDsaKeys ? 'EdDSA' : 'RS256',
     ...(client.logoUri ? { logo_uri: client.logoUri } : {}),
     ...(client.clientUri ? { client_uri: client.clientUri } : {}),
     ...(client.policyUri ? { policy_uri: client.policyUri } : {}),

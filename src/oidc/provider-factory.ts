@@ -16,6 +16,8 @@ import { OPENID_SCOPES } from './clients.js';
 import { verifySecret } from '../core/clients/client-service.js';
 import { joseAlgorithm } from '../core/keys/algorithms.js';
 import type { KeystoreService } from '../core/keys/keystore-service.js';
+import { introspectJwtAccessTokens, nameTheGrant } from './jwt-introspection.js';
+import { applyRefreshTokenExpiration } from './refresh-expiry.js';
 
 export interface ProviderDeps {
   storage: Storage;
@@ -36,6 +38,18 @@ function errorPage(tenantName: string, error: string, description: string): stri
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(tenantName)}: sign-in error</title></head><body><main><h1>${escapeHtml(tenantName)}</h1><p>The sign-in request could not be completed.</p><p><code>${escapeHtml(error)}</code> ${escapeHtml(description)}</p></main></body></html>`;
 }
 
+/**
+ * Whether a request without `resource` is for the tenant's API: client credentials always, an
+ * authorization request when it asks for a scope beyond the OpenID ones (later requests of the
+ * grant use the resource it granted).
+ */
+function asksForTheApi(ctx: KoaContextWithOIDC): boolean {
+  const params = ctx.oidc.params as { grant_type?: unknown; scope?: unknown } | undefined;
+  if (params?.grant_type === 'client_credentials') return true;
+  if (ctx.oidc.route !== 'authorization' || typeof params?.scope !== 'string') return false;
+  return params.scope.split(' ').some((scope) => scope !== '' && !OPENID_SCOPES.includes(scope));
+}
+
 /** Where a tenant's provider is mounted, and so its issuer's path. */
 export function issuerOf(publicUrl: string, tenant: Tenant): string {
   return `${publicUrl}/${tenant.slug}`;
@@ -50,11 +64,12 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
   const secure = deps.publicUrl.startsWith('https:');
   const cookie = { httpOnly: true, sameSite: 'lax' as const, path: mount, secure };
 
-  const adapter = tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now });
+  // The keystore's private JWKs: current keys first (they sign), next and previous published.
+  const jwks = structuredClone(await deps.keystore.signingJwks(tenant));
+  const adapter = tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now, edDsaKeys: jwks.keys.some((key) => key.alg === 'EdDSA') });
   const configuration: Configuration = {
     adapter: adapter.Adapter,
-    // The keystore's private JWKs: current keys first (they sign), next and previous published.
-    jwks: structuredClone(await deps.keystore.signingJwks(tenant)),
+    jwks,
     findAccount: findAccountIn(() => tenant, deps.users),
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['preferred_username', 'locale'], roles: ['roles'] },
     scopes: OPENID_SCOPES,
@@ -71,16 +86,19 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A confidential client (a resource server) may introspect any of the tenant's tokens, a
+      // public client only its own; any client may revoke only its own.
+      introspection: { enabled: true, allowedPolicy: async (ctx, _client, token) => ctx.oidc.client?.clientAuthMethod !== 'none' || token.clientId === ctx.oidc.client.clientId },
+      revocation: { enabled: true, allowedPolicy: async (ctx, _client, token) => token.clientId === ctx.oidc.client?.clientId },
       rpInitiatedLogout: { enabled: true },
       // Access tokens for the tenant's API (resource = its issuer) are JWTs signed with the
-      // tenant's access-token key. Client credentials always get one; a user's sign-in gets one
-      // when the client asks for `resource`, else an opaque token for userinfo (the engine lets
-      // only those reach userinfo). (The engine's default resource server look-up throws.)
+      // tenant's access-token key, carrying the user's roles. Client credentials always get one;
+      // a user's sign-in gets one when the client asks for an API scope or names the API as
+      // `resource`, else an opaque token for userinfo (the engine lets only those reach userinfo).
+      // (The engine's default resource server look-up throws.)
       resourceIndicators: {
         enabled: true,
-        defaultResource: (ctx: KoaContextWithOIDC) => ((ctx.oidc.params as { grant_type?: string } | undefined)?.grant_type === 'client_credentials' ? issuer : undefined),
+        defaultResource: (ctx: KoaContextWithOIDC) => (asksForTheApi(ctx) ? issuer : undefined),
         useGrantedResource: () => true,
         getResourceServerInfo: async (ctx: KoaContextWithOIDC, resource: string, client) => {
           if (resource !== issuer) throw new errors.InvalidTarget(`the resource must be ${issuer}`);
@@ -98,6 +116,8 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
         },
       },
     },
+    // A user's JWT access token names its grant, so introspection can tell when the grant ended.
+    formats: { customizers: { jwt: nameTheGrant } },
     ttl: {
       AccessToken: tokens.accessTokenTtlSeconds,
       ClientCredentials: tokens.clientCredentialsTtlSeconds,
@@ -128,6 +148,8 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
 
   const provider = new Provider(issuer, configuration);
   provider.proxy = deps.behindProxy;
+  introspectJwtAccessTokens(provider, { issuer, publicJwks: () => deps.keystore.publicJwks(tenant) });
+  applyRefreshTokenExpiration(provider, { expiration: tokens.refreshTokenExpiration, ttlSeconds: tokens.refreshTokenTtlSeconds });
   // Client secrets are stored as SHA-256 (clients.ts): compare what is presented, hashed.
   const clientPrototype = (provider as unknown as { Client: { prototype: { clientSecret?: string; compareClientSecret(actual: string): Promise<boolean> | boolean } } }).Client.prototype;
   clientPrototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { clientRecord } from '../support/clients.js';
+import { Browser, actionOf, csrfOf } from '../support/form-browser.js';
 import { backends } from '../support/backends.js';
 import { attempt } from '../support/fa.js';
 import { freePort } from '../support/ports.js';
@@ -16,45 +17,6 @@ import { type TestServer, startTestServer } from '../support/server.js';
 
 const REDIRECT = 'https://rp.example/callback';
 
-/** The few browser habits the flow needs: a cookie jar and following redirects on our host. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  constructor(private readonly origin: string) {}
-
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
-    }
-    const response = await fetch(new URL(url, this.origin), { method: init.method ?? 'GET', headers, redirect: 'manual', ...(body ? { body } : {}) });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...value] = pair!.split('=');
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value.join('='));
-    }
-    return response;
-  }
-
-  /** Follows redirects while they stay on our origin; returns the last response and where it pointed. */
-  async follow(response: Response): Promise<{ response: Response; location: string | null }> {
-    let current = response;
-    for (let hops = 0; hops < 10; hops++) {
-      const location = current.headers.get('location');
-      if (current.status < 300 || current.status >= 400 || !location) return { response: current, location: null };
-      const next = new URL(location, this.origin);
-      if (next.origin !== this.origin) return { response: current, location: next.href };
-      current = await this.request(next.href);
-    }
-    throw new Error('too many redirects');
-  }
-}
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-const actionOf = (html: string) => /<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? '';
 
 for (const backend of backends()) {
   describe(`authorization code with PKCE through the hosted sign-in on ${backend.name}`, () => {
@@ -153,6 +115,42 @@ for (const backend of backends()) {
         await assert.rejects(client.refreshTokenGrant(config, rotated.refresh_token!), (e: any) => e.error === 'invalid_grant', 'and the grant is revoked: its newest token too');
       } finally {
         await attempt(t.client().patchTenant(tenantId, { tenant: { jwtConfiguration: { refreshTokenUsagePolicy: 'Reusable' } } as any }));
+      }
+    });
+
+    test('refreshTokenExpirationPolicy: Fixed keeps a token’s expiry, SlidingWindow counts it from the last use; the grant outlives its newest token', async () => {
+      const policy = (jwtConfiguration: Record<string, unknown>) => attempt(t.client().patchTenant(tenantId, { tenant: { jwtConfiguration } as any }));
+      const expiryOf = async (refreshToken: string) => Number((await client.tokenIntrospection(config, refreshToken, { token_type_hint: 'refresh_token' })).exp);
+      const grantExpiryOf = async (refreshToken: string) => {
+        const oidc = t.server.storage.forTenant(tenantId).oidc;
+        const now = Math.floor(Date.now() / 1000);
+        const stored = await oidc.find('RefreshToken', refreshToken, now);
+        return Number((await oidc.find('Grant', String(stored!.payload.grantId), now))!.payload.exp);
+      };
+      const aSecondLater = () => new Promise((resolve) => setTimeout(resolve, 1100));
+      try {
+        const fixed = await tokensOf('ada@example.com', 'Analytical-Engine-1843');
+        const fixedExpiry = await expiryOf(fixed.refresh_token!);
+        await aSecondLater();
+        await client.refreshTokenGrant(config, fixed.refresh_token!);
+        assert.equal(await expiryOf(fixed.refresh_token!), fixedExpiry, 'Fixed (the default): the use did not move it');
+
+        assert.equal((await policy({ refreshTokenExpirationPolicy: 'SlidingWindow' })).statusCode, 200);
+        const sliding = await tokensOf('ada@example.com', 'Analytical-Engine-1843');
+        const slidingExpiry = await expiryOf(sliding.refresh_token!);
+        await aSecondLater();
+        await client.refreshTokenGrant(config, sliding.refresh_token!);
+        const moved = await expiryOf(sliding.refresh_token!);
+        assert.ok(moved > slidingExpiry, `SlidingWindow: ${moved} > ${slidingExpiry}`);
+        assert.ok((await grantExpiryOf(sliding.refresh_token!)) >= moved, 'its grant lives as long');
+
+        assert.equal((await policy({ refreshTokenExpirationPolicy: 'Fixed', refreshTokenUsagePolicy: 'OneTimeUse' })).statusCode, 200);
+        const rotating = await tokensOf('ada@example.com', 'Analytical-Engine-1843');
+        await aSecondLater();
+        const next = (await client.refreshTokenGrant(config, rotating.refresh_token!)).refresh_token!;
+        assert.ok((await grantExpiryOf(next)) >= (await expiryOf(next)), 'a rotated token is not cut short by its grant');
+      } finally {
+        await policy({ refreshTokenExpirationPolicy: 'Fixed', refreshTokenUsagePolicy: 'Reusable' });
       }
     });
 

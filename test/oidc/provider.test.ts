@@ -146,10 +146,14 @@ for (const backend of backends()) {
       assert.ok(before.includes(kidOf(second)), 'and it was in the JWKS before the rotation');
       const remote = () => createRemoteJWKSet(new URL(`${c.issuer}/jwks`), { cacheMaxAge: 0, cooldownDuration: 0 });
       await jwtVerify(first, remote());
+      const rs = await configFor(c, svc.id, svc.secret);
+      assert.equal((await client.tokenIntrospection(rs, first)).active, true, 'introspection: good before the revocation');
       assert.equal((await t.fetch(`/tenants/${c.slug}/keys/${kidOf(first)}/revoke`, { method: 'POST', headers: bearer })).status, 200);
       assert.ok(!(await jwks()).includes(kidOf(first)), 'gone from the provider’s JWKS at once');
       await assert.rejects(jwtVerify(first, remote()));
+      assert.deepEqual(await client.tokenIntrospection(rs, first), { active: false }, 'introspection: its key was revoked');
       await jwtVerify(second, remote());
+      assert.equal((await client.tokenIntrospection(rs, second)).active, true);
     });
 
     test('tenants are islands: A’s client is unknown at B, and B does not accept A’s token', async () => {
@@ -192,6 +196,11 @@ for (const backend of backends()) {
       const html = await unregistered.text();
       assert.match(html, /invalid_redirect_uri/);
       assert.doesNotMatch(html, /https?:\/\/(?!127\.0\.0\.1)/, 'the error page loads nothing from elsewhere');
+      for (const altered of ['https://rp.example/cb/', 'https://rp.example/cb?next=1', 'https://rp.example/cb#x', 'https://RP.example/cb', 'https://rp.example:443/cb/../cb', 'http://rp.example/cb']) {
+        const response = await fetch(`${base}&redirect_uri=${encodeURIComponent(altered)}&code_challenge=${'x'.repeat(43)}&code_challenge_method=S256`, { redirect: 'manual' });
+        assert.equal(response.status, 400, `${altered}: an error page`);
+        assert.equal(response.headers.get('location'), null, `${altered}: no redirect`);
+      }
       const plain = await fetch(`${base}&redirect_uri=${encodeURIComponent('https://rp.example/cb')}&code_challenge=${'x'.repeat(43)}&code_challenge_method=plain`, { redirect: 'manual' });
       assert.equal(plain.status, 303, 'errors for a registered redirect URI go back to the client');
       assert.match(String(plain.headers.get('location')), /^https:\/\/rp\.example\/cb\?error=invalid_request/);

@@ -15,6 +15,7 @@ import { sha256Hex } from '../../crypto/secrets.js';
 import type { ClientRecord, Storage } from '../../storage/contract.js';
 import { Conflict, type FieldProblem, NotFound, ValidationFailed, problem } from '../errors.js';
 import type { ChangeBus } from '../events/change-bus.js';
+import type { KeystoreService } from '../keys/keystore-service.js';
 import type { Tenant } from '../tenants/settings.js';
 import { MAX_URI_LENGTH, redirectUriProblem, webUrlProblem } from './uris.js';
 
@@ -146,7 +147,12 @@ function problemsOf(input: ClientInput, clientType: ClientType, method: TokenEnd
 }
 
 export class ClientService {
-  constructor(private readonly deps: { storage: Storage; changes: ChangeBus; now: () => number }) {}
+  constructor(private readonly deps: { storage: Storage; changes: ChangeBus; keystore: Pick<KeystoreService, 'addAlgorithm'>; now: () => number }) {}
+
+  /** A client that signs its ID tokens with EdDSA needs the tenant's keystore to have an Ed25519 family. */
+  private async keysFor(tenant: Tenant, signingAlg: SigningAlg): Promise<void> {
+    if (signingAlg === 'EdDSA') await this.deps.keystore.addAlgorithm(tenant, 'Ed25519');
+  }
 
   async create(tenant: Tenant, input: ClientInput): Promise<CreatedClient> {
     const clientType = input.clientType ?? CLIENT_DEFAULTS.clientType;
@@ -156,6 +162,7 @@ export class ClientService {
     const secret = clientType === 'public' ? null : (input.secret ?? newClientSecret());
     const now = this.deps.now();
     const record: ClientRecord = { ...this.fields(tenant, input, clientType, method), secretHash: secret === null ? null : sha256Hex(secret), createdAt: now, updatedAt: now };
+    await this.keysFor(tenant, record.signingAlg);
     try {
       await this.deps.changes.transaction(async (tx, emit) => {
         await tx.forTenant(tenant.id).clients.insert(record);
@@ -189,6 +196,7 @@ export class ClientService {
     const method = input.tokenEndpointAuthMethod ?? (clientType === 'public' ? 'none' : 'client_secret_post');
     const problems = problemsOf({ ...input, clientId }, clientType, method);
     if (problems.length) throw new ValidationFailed(problems);
+    await this.keysFor(tenant, input.signingAlg ?? CLIENT_DEFAULTS.signingAlg);
     const updated = await this.deps.changes.transaction(async (tx, emit) => {
       const clients = tx.forTenant(tenant.id).clients;
       const stored = await clients.find(clientId);

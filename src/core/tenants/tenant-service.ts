@@ -73,6 +73,26 @@ export class TenantService {
     return `${this.deps.publicUrl}/${slug}`;
   }
 
+  /**
+   * The issuer stored for a tenant: the one in force. An issuer given in its place is accepted
+   * and shown as the one in force (FusionAuth clients send one), but a blank one is still an
+   * error; '' is a dialect's "derive it".
+   */
+  private issuerFor(slug: string, given: string): string {
+    if (given !== '' && !given.trim()) throw new ValidationFailed([problem('issuer', 'blank', 'The issuer is required.')]);
+    return this.defaultIssuer(slug);
+  }
+
+  /**
+   * The issuer of a tenant is where its provider answers, `{PUBLIC_URL}/{slug}`: every view shows
+   * that one, whatever was stored (an issuer given on create or update, or a PUBLIC_URL since changed).
+   */
+  private inForce(tenant: Tenant | undefined): Tenant | undefined {
+    if (!tenant) return tenant;
+    const issuer = this.defaultIssuer(tenant.slug);
+    return tenant.settings.issuer === issuer ? tenant : { ...tenant, settings: { ...tenant.settings, issuer } };
+  }
+
   async get(scope: TenantScope, id: string): Promise<Tenant> {
     if (scope.tenantId && scope.tenantId !== id) throw new NotPermitted();
     const tenant = await this.cached(id);
@@ -82,11 +102,11 @@ export class TenantService {
 
   /** The tenant as last read (at most READ_CACHE_TTL_MS ago); never to be changed in place. */
   private cached(id: string): Promise<Tenant | undefined> {
-    return this.cache.get(id, () => this.deps.storage.tenants.find(id));
+    return this.cache.get(id, async () => this.inForce(await this.deps.storage.tenants.find(id)));
   }
 
   async getBySlugOrId(idOrSlug: string): Promise<Tenant> {
-    const bySlug = () => this.cache.get(`slug:${idOrSlug}`, () => this.deps.storage.tenants.findBySlug(idOrSlug));
+    const bySlug = () => this.cache.get(`slug:${idOrSlug}`, async () => this.inForce(await this.deps.storage.tenants.findBySlug(idOrSlug)));
     const tenant = isUuid(idOrSlug) ? ((await this.cached(idOrSlug)) ?? (await bySlug())) : await bySlug();
     if (!tenant) throw new NotFound('tenant');
     return tenant;
@@ -99,7 +119,7 @@ export class TenantService {
   }
 
   async list(scope: TenantScope): Promise<Tenant[]> {
-    return this.deps.storage.tenants.list(scope.tenantId ? [scope.tenantId] : undefined);
+    return (await this.deps.storage.tenants.list(scope.tenantId ? [scope.tenantId] : undefined)).map((tenant) => this.inForce(tenant)!);
   }
 
   /** The tenants an account created, oldest first; a tenant-locked scope sees only its tenant among them. */
@@ -120,12 +140,10 @@ export class TenantService {
     }
 
     let settings: TenantSettings;
-    let copiedFromDefaultIssuer = false;
     if (request.sourceTenantId) {
       const source = await this.deps.storage.tenants.find(request.sourceTenantId);
       if (!source) throw new ValidationFailed([...problems, problem('sourceTenantId', 'invalid', 'The source tenant does not exist.')]);
       settings = structuredClone(source.settings);
-      copiedFromDefaultIssuer = settings.issuer === this.defaultIssuer(source.slug);
       // Keys the source owns die with it, so a copy gets keys of its own; shared keys stay shared.
       const owned = new Set(await this.deps.storage.keys.idsOwnedBy(source.id));
       if (owned.has(settings.tokens.accessTokenKeyId)) settings.tokens.accessTokenKeyId = '';
@@ -146,7 +164,7 @@ export class TenantService {
     const baseSlug = request.slug ?? slugFromName(name);
     for (let attempt = 0; attempt < MAX_SLUG_ATTEMPTS; attempt++) {
       const slug = request.slug ?? slugCandidate(baseSlug, attempt);
-      const tenantSettings = { ...settings, issuer: settings.issuer && !copiedFromDefaultIssuer ? settings.issuer : this.defaultIssuer(slug) };
+      const tenantSettings = { ...settings, issuer: this.issuerFor(slug, settings.issuer) };
       await this.validate(tenantSettings, newKeys);
       const now = this.deps.now();
       const tenant: Tenant = { id, slug, name, state: 'Active', settings: tenantSettings, insertInstant: now, lastUpdateInstant: now, createdBy: request.createdBy };
@@ -182,7 +200,7 @@ export class TenantService {
         const draft = change(current);
         const name = draft.name.trim();
         if (!name) throw new ValidationFailed([problem('name', 'blank', 'The tenant name is required.')]);
-        const settings = { ...draft.settings, issuer: draft.settings.issuer || this.defaultIssuer(current.slug) };
+        const settings = { ...draft.settings, issuer: this.issuerFor(current.slug, draft.settings.issuer) };
         if (!settings.tokens.accessTokenKeyId || !settings.tokens.idTokenKeyId) {
           throw new ValidationFailed([
             ...(!settings.tokens.accessTokenKeyId ? [problem('tokens.accessTokenKeyId', 'blank', 'The access token signing key is required.')] : []),
