@@ -197,7 +197,7 @@ async function compare(tessera: Side, bare: Side, scenario: Scenario, settings: 
 
 /** A Tessera tenant made in-process (its own four signing keys), with one client and one user. */
 async function tesseraSide(server: RunningServer, apiKey: string, alg: 'ES256' | 'RS256', client: BareClient): Promise<{ side: Side; tenant: Tenant; accountId: string }> {
-  let tenant = await server.tenants.create({}, { name: `Bench OIDC ${alg} ${crypto.randomUUID().slice(0, 6)}`, settings: defaultTenantSettings({ issuer: '', accessTokenKeyId: '', idTokenKeyId: '' }) });
+  let tenant = await server.tenants.create({}, { name: `Bench OIDC ${alg} ${crypto.randomUUID().slice(0, 6)}`, createdBy: 'operator', settings: defaultTenantSettings({ issuer: '', accessTokenKeyId: '', idTokenKeyId: '' }) });
   if (alg === 'RS256') {
     // Access tokens signed with the tenant's RS256 (id-token) key.
     tenant = await server.tenants.update({}, tenant.id, (current) => ({ name: current.name, settings: { ...current.settings, tokens: { ...current.settings.tokens, accessTokenKeyId: current.settings.tokens.idTokenKeyId } } }));

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       let next = 0;
       const worker = async () => {
         for (let i = next++; i < spec.tenants; i = next++) {
-          const tenant = await server.tenants.create({}, { name: `Bench tenant ${String(i).padStart(5, '0')}`, settings: defaultTenantSettings({ issuer: '', accessTokenKeyId: '', idTokenKeyId }) });
+          const tenant = await server.tenants.create({}, { name: `Bench tenant ${String(i).padStart(5, '0')}`, createdBy: 'operator', settings: defaultTenantSettings({ issuer: '', accessTokenKeyId: '', idTokenKeyId }) });
           const secret = crypto.randomBytes(24).toString('base64url');
           await server.clients.create(tenant, { clientId: 'svc', name: 'Bench service', allowedScopes: ['api:read'], clientType: 'confidential', tokenEndpointAuthMethod: 'client_secret_basic', secret });
           targets[i] = { path: `/${tenant.slug}/token`, headers: { authorization: `Basic ${Buffer.from(`svc:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' } };

@@ -85,7 +85,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const cacheTtl = options.cacheTtlMs !== undefined ? { cacheTtlMs: options.cacheTtlMs } : {};
   const keys = new KeyService({ storage, changes, masterKey, now });
   const keystore = new KeystoreService({ storage, changes, keys, now, ...cacheTtl });
-  const tenants = new TenantService({ storage, changes, keys, keystore, publicUrl: config.publicUrl, now, ...cacheTtl, ...(log ? { log } : {}) });
+  const tenants = new TenantService({ storage, changes, keys, keystore, publicUrl: config.publicUrl, region: config.region, now, ...cacheTtl, ...(log ? { log } : {}) });
   const apiKeys = new ApiKeyService({ storage, changes, now, ...cacheTtl });
   const users = new UserService({ storage, now, signals });
   const login = new LoginService({ storage, users, signals, now });
@@ -117,7 +117,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   oidcPurge.start();
   revokeRefreshTokensPerPolicy({ storage, signals, ...(log ? { log } : {}) });
 
-  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, sessions, userTokens, registration, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc });
+  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, sessions, userTokens, registration, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc, region: config.region });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

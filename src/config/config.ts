@@ -44,6 +44,11 @@ export interface Config {
    * `@ip-location-db/geo-whois-asn-country-mmdb` package ships.
    */
   geoipDb: string | undefined;
+  /**
+   * TESSERA_REGION — the region a new tenant records (PlusAuth `region`, seed 002's value
+   * `tr-1` by default): 1–32 lowercase letters, digits and inner hyphens.
+   */
+  region: string;
 }
 
 export class ConfigError extends Error {}
@@ -160,6 +165,14 @@ function parseGeoipDb(raw: string): string {
   return file;
 }
 
+export const DEFAULT_REGION = 'tr-1';
+const REGION = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+function parseRegion(raw: string): string {
+  if (!REGION.test(raw)) throw new ConfigError(`TESSERA_REGION must be 1 to 32 lowercase letters, digits and inner hyphens, got ${quoted(raw)}`);
+  return raw;
+}
+
 function parseApiKey(raw: string): string {
   if (raw.length < API_KEY_MIN_LENGTH || raw.length > API_KEY_MAX_LENGTH) {
     throw new ConfigError(`TESSERA_API_KEY must be ${API_KEY_MIN_LENGTH} to ${API_KEY_MAX_LENGTH} characters, got ${raw.length}`);
@@ -190,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = value('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${quoted(logLevel)}`);
   const trustProxy = parseTrustProxy(value('TRUST_PROXY') ?? '');
+  const region = parseRegion(value('TESSERA_REGION') ?? DEFAULT_REGION);
   const maxProviders = value('OIDC_PROVIDER_POOL') === undefined ? 1000 : integer('OIDC_PROVIDER_POOL', value('OIDC_PROVIDER_POOL')!, 1, 1_000_000);
   const geoipDb = value('GEOIP_DB') === undefined ? undefined : parseGeoipDb(value('GEOIP_DB')!);
   // Read by libuv, not by us; checked so a typo is not silently a pool of one thread.
@@ -208,5 +222,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxProviders,
     trustProxy,
     geoipDb,
+    region,
   };
 }

@@ -17,6 +17,8 @@ export interface TenantsTable {
   id_token_key_id: string;
   insert_instant: number;
   last_update_instant: number;
+  /** The account whose key created the tenant (014). */
+  created_by: string;
 }
 
 export interface KeysTable {
@@ -58,6 +60,8 @@ export interface ApiKeysTable {
   key_manager: number;
   insert_instant: number;
   last_update_instant: number;
+  /** The account the key acts for (014). */
+  owner_id: string;
 }
 
 export interface SystemStateTable {

@@ -32,13 +32,19 @@ import { faAuthenticate } from '../dialects/fusionauth/auth.js';
 import { registerApiKeyRoutes } from '../dialects/fusionauth/api-key-routes.js';
 import { renderFaFailure } from '../dialects/fusionauth/errors.js';
 import { renderVaultFailure } from '../dialects/vault/errors.js';
+import { renderPlusAuthFailure } from '../dialects/plusauth/errors.js';
+import { plusAuthAuthenticate } from '../dialects/plusauth/auth.js';
+import { registerPlusAuthSettingsRoutes } from '../dialects/plusauth/settings-routes.js';
+import { registerPlusAuthAccountRoutes } from '../dialects/plusauth/account-routes.js';
+import type { PlanDetails } from '../dialects/plusauth/subscription.js';
+import { registerVaultTenantRoutes } from '../dialects/vault/tenant-routes.js';
 import { registerKeyRoutes } from '../dialects/fusionauth/key-routes.js';
 import { registerPasswordRulesRoute, registerTenantRoutes } from '../dialects/fusionauth/tenant-routes.js';
 import { isReservedPathSegment } from '../core/tenants/reserved-slugs.js';
 import { validatorCompiler } from './ajv.js';
 import { registerJsonBodyParser } from './json-body.js';
-import { type FailureRenderer, renderBareFailure, renderErrorsWith, sendRendered } from './error-scope.js';
-import { classify } from './failure.js';
+import { type FailureRenderer, type Rendered, renderBareFailure, renderErrorsWith, sendRendered } from './error-scope.js';
+import { type Failure, classify } from './failure.js';
 import { registerApiDocs, registerOpenApi } from './openapi.js';
 import { registerSystemRoutes } from './system-routes.js';
 import { registerPages } from '../pages/index.js';
@@ -74,6 +80,10 @@ export interface AppDeps {
   publicUrl: string;
   /** Every tenant's OpenID Provider. */
   oidc: ProviderPool;
+  /** TESSERA_REGION: the region a tenant that records none shows (PlusAuth `region`). */
+  region: string;
+  /** The plan catalogue's `plan_details`, once there is one (src/dialects/plusauth/subscription.ts). */
+  planDetails?: PlanDetails;
 }
 
 /**
@@ -89,9 +99,19 @@ export function refuseUnreservedRoutes(app: FastifyInstance): void {
   });
 }
 
+/** PlusAuth's tenant settings live under the Vault's prefix: /tenants/{tenant_id}/settings[/…]. */
+const PLUSAUTH_SETTINGS_URL = /^\/tenants\/[^/?]+\/settings(?:[/?]|$)/;
+
+/** The /tenants prefix: the Vault's, but for PlusAuth's settings. */
+function renderTenantsFailure(failure: Failure): Rendered {
+  return failure.type === 'noRoute' && PLUSAUTH_SETTINGS_URL.test(failure.url) ? renderPlusAuthFailure(failure) : renderVaultFailure(failure);
+}
+
 /** The dialects' scopes: each URL prefix and the renderer of its failures. */
 const FUSIONAUTH = { prefix: '/api', render: renderFaFailure };
-const VAULT = { prefix: '/tenants', render: renderVaultFailure };
+const VAULT = { prefix: '/tenants', render: renderTenantsFailure };
+/** PlusAuth: an account's tenants under /users, a tenant's settings under /tenants. */
+const PLUSAUTH_USERS = { prefix: '/users', render: renderPlusAuthFailure };
 /** The Vault's client resources sit beside /tenants: /clients (API key) and /client (none). */
 const VAULT_CLIENTS = { prefix: '/clients', render: renderVaultFailure };
 const VAULT_PUBLIC_CLIENT = { prefix: '/client', render: renderVaultFailure };
@@ -102,7 +122,8 @@ const VAULT_SESSIONS = { prefix: '/sessions', render: renderVaultFailure };
 
 /** Failures the router meets before any scope (a bad %-escape, a path parameter over 1024 characters). */
 function rendererForUrl(url: string): FailureRenderer {
-  const scope = [FUSIONAUTH, VAULT, VAULT_CLIENTS, VAULT_PUBLIC_CLIENT, VAULT_TOKEN, VAULT_LOGOUT, VAULT_SESSIONS].find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
+  if (PLUSAUTH_SETTINGS_URL.test(url)) return renderPlusAuthFailure;
+  const scope = [FUSIONAUTH, VAULT, VAULT_CLIENTS, VAULT_PUBLIC_CLIENT, VAULT_TOKEN, VAULT_LOGOUT, VAULT_SESSIONS, PLUSAUTH_USERS].find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
   return scope?.render ?? renderBareFailure;
 }
 
@@ -163,6 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registerVaultKeystoreRoutes(api, deps);
         registerVaultUserSessionRoutes(api, deps);
         registerVaultBrandingRoutes(api, deps);
+        registerVaultTenantRoutes(api, deps);
       });
       // The client authenticates itself at the token endpoint: no API key.
       await registerVaultTenantTokenRoute(vault, deps);
@@ -204,8 +226,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       { prefix: prefix.prefix },
     );
   }
-  // PlusAuth routes, when they come, get their scope the same way, with renderPlusAuthFailure
-  // (src/dialects/plusauth/errors.ts); OAuth endpoints with renderOAuthFailure (src/dialects/oauth/errors.ts).
+  // PlusAuth: a tenant's settings beside the Vault's routes under /tenants (errors in PlusAuth's
+  // shape; unknown URLs there are told apart by renderTenantsFailure), an account's tenants under /users.
+  await app.register(
+    async (plusauth) => {
+      renderErrorsWith(plusauth, renderPlusAuthFailure, { notFound: false });
+      plusauth.addHook('onRequest', plusAuthAuthenticate(deps));
+      registerPlusAuthSettingsRoutes(plusauth, deps);
+    },
+    { prefix: VAULT.prefix },
+  );
+  await app.register(
+    async (plusauth) => {
+      renderErrorsWith(plusauth, PLUSAUTH_USERS.render);
+      await plusauth.register(async (api) => {
+        api.addHook('onRequest', plusAuthAuthenticate(deps));
+        registerPlusAuthAccountRoutes(api, deps);
+      });
+    },
+    { prefix: PLUSAUTH_USERS.prefix },
+  );
+  // OAuth endpoints render with renderOAuthFailure (src/dialects/oauth/errors.ts).
   // Hosted pages under /{slug}/… and their assets, with their own error pages (src/pages).
   await registerPages(app, deps);
   // Every tenant an OpenID Provider at its issuer path, /{slug}/… (src/oidc).

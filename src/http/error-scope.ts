@@ -40,12 +40,18 @@ export function sendRendered(reply: FastifyReply, rendered: Rendered): FastifyRe
   return rendered.body === undefined ? reply.send() : reply.send(rendered.body);
 }
 
-export function renderErrorsWith(scope: FastifyInstance, render: FailureRenderer): void {
+/**
+ * `notFound: false` for a second scope on a prefix that already has one (Fastify keeps one
+ * not-found handler per prefix): PlusAuth's /tenants/{tenant_id}/settings beside the Vault's
+ * /tenants, whose not-found renderer tells the two apart by URL.
+ */
+export function renderErrorsWith(scope: FastifyInstance, render: FailureRenderer, options: { notFound?: boolean } = {}): void {
   scope.setErrorHandler((error: FastifyError, request, reply) => {
     const failure = withFieldNames(classify(error), request);
     if (failure.type === 'internal') request.log.error({ err: error }, 'unhandled error');
     return sendRendered(reply, render(failure));
   });
+  if (options.notFound === false) return;
   scope.setNotFoundHandler((request, reply) => sendRendered(reply, render({ type: 'noRoute', method: request.method, url: request.url })));
 }
 

@@ -23,6 +23,8 @@ export const TAGS = [
   { name: 'Vault: Signing keys', description: "A tenant's keystore: public JWKS, rotation and revocation" },
   { name: 'Vault: Sessions', description: "Users' sign-in sessions: /tenants/{tenant_id}/users/{user_id}/sessions with an API key, /sessions with the user's own access token" },
   { name: 'Vault: Branding', description: "Tessera extension: a tenant's hosted pages — logo and colours" },
+  { name: 'Vault: Tenants', description: 'Vault tenants: create, list, read and replace (login methods and block_config)' },
+  { name: 'PlusAuth: Tenants', description: "PlusAuth tenant settings (/tenants/{tenant_id}/settings) and an account's tenants (/users/{user_id}/tenants); errors in PlusAuth's shape" },
 ];
 
 export const DOCS_PATH = '/api/docs';
@@ -34,7 +36,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       info: {
         title: 'Tessera',
         version,
-        description: 'Multi-tenant identity provider: the FusionAuth-compatible API under /api and the Vault (snake_case) API under /tenants.',
+        description: 'Multi-tenant identity provider: the FusionAuth-compatible API under /api, the Vault (snake_case) API under /tenants, /clients and /client, and the PlusAuth tenant API under /tenants/{tenant_id}/settings and /users.',
       },
       tags: TAGS,
       components: {

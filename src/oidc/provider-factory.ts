@@ -101,7 +101,7 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
         enabled: true,
         defaultResource: (ctx: KoaContextWithOIDC) => (asksForTheApi(ctx) ? issuer : undefined),
         useGrantedResource: () => true,
-        getResourceServerInfo: async (_ctx: KoaContextWithOIDC, resource: string, client) => {
+        getResourceServerInfo: async (ctx: KoaContextWithOIDC, resource: string, client) => {
           if (resource !== issuer) throw new errors.InvalidTarget(`the resource must be ${issuer}`);
           // The client's allowed scopes that are not OpenID scopes are its scopes on the API.
           const stored = await adapter.client(client.clientId);
@@ -109,7 +109,8 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
           return {
             scope: apiScopes.join(' '),
             audience: issuer,
-            accessTokenTTL: tokens.accessTokenTtlSeconds,
+            // A service's token lives PlusAuth's ttl.client_credentials; a user's, the access-token lifetime.
+            accessTokenTTL: (ctx.oidc.params as { grant_type?: string } | undefined)?.grant_type === 'client_credentials' ? tokens.clientCredentialsTtlSeconds : tokens.accessTokenTtlSeconds,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: accessTokenAlg as AsymmetricSigningAlgorithm } },
           };
@@ -120,7 +121,7 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
     formats: { customizers: { jwt: nameTheGrant } },
     ttl: {
       AccessToken: tokens.accessTokenTtlSeconds,
-      ClientCredentials: tokens.accessTokenTtlSeconds,
+      ClientCredentials: tokens.clientCredentialsTtlSeconds,
       IdToken: tokens.idTokenTtlSeconds,
       RefreshToken: tokens.refreshTokenTtlSeconds,
       AuthorizationCode: tokens.authorizationCodeTtlSeconds,

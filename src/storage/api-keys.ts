@@ -12,6 +12,7 @@ function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     permissions: JSON.parse(row.permissions) as ApiKeyRecord['permissions'],
     metaData: JSON.parse(row.meta_data) as ApiKeyRecord['metaData'],
     keyManager: Boolean(row.key_manager),
+    ownerId: row.owner_id,
     insertInstant: Number(row.insert_instant),
     lastUpdateInstant: Number(row.last_update_instant),
   };
@@ -45,6 +46,7 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
           permissions: JSON.stringify(key.permissions),
           meta_data: JSON.stringify(key.metaData),
           key_manager: key.keyManager ? 1 : 0,
+          owner_id: key.ownerId,
           insert_instant: key.insertInstant,
           last_update_instant: key.lastUpdateInstant,
         })

@@ -66,6 +66,8 @@ export interface ApiKeyRecord {
   permissions: { endpoints: Record<string, string[]> };
   metaData: { attributes: Record<string, string> };
   keyManager: boolean;
+  /** The account the key acts for: tenants it creates are that account's. */
+  ownerId: string;
   insertInstant: number;
   lastUpdateInstant: number;
 }
@@ -204,6 +206,8 @@ export interface TenantRepository {
   nameTaken(name: string, exceptId?: string): Promise<boolean>;
   /** Ordered by creation; `onlyIds` narrows the list. */
   list(onlyIds?: string[]): Promise<Tenant[]>;
+  /** The tenants this account created (Tenant.createdBy), ordered by creation. */
+  listCreatedBy(accountId: string): Promise<Tenant[]>;
   /** Up to `limit` ids, without reading settings. */
   someIds(limit: number): Promise<string[]>;
   idsInState(state: Tenant['state']): Promise<string[]>;

@@ -14,6 +14,7 @@ function toTenant(row: Selectable<TenantsTable>): Tenant {
     settings: JSON.parse(row.settings) as TenantSettings,
     insertInstant: Number(row.insert_instant),
     lastUpdateInstant: Number(row.last_update_instant),
+    createdBy: row.created_by,
   };
 }
 
@@ -58,6 +59,11 @@ export class KyselyTenantRepository implements TenantRepository {
     return (await query.execute()).map(toTenant);
   }
 
+  async listCreatedBy(accountId: string): Promise<Tenant[]> {
+    const rows = await this.db.selectFrom('tenants').selectAll().where('created_by', '=', accountId).orderBy('insert_instant').orderBy('id').execute();
+    return rows.map(toTenant);
+  }
+
   async someIds(limit: number): Promise<string[]> {
     return (await this.db.selectFrom('tenants').select('id').limit(limit).execute()).map((r) => r.id);
   }
@@ -81,6 +87,7 @@ export class KyselyTenantRepository implements TenantRepository {
           id_token_key_id: tenant.settings.tokens.idTokenKeyId,
           insert_instant: tenant.insertInstant,
           last_update_instant: tenant.lastUpdateInstant,
+          created_by: tenant.createdBy,
         })
         .execute(),
     );

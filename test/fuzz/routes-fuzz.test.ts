@@ -45,11 +45,23 @@ const UNPARSEABLE: readonly string[] = [
  * answer 500 from then on, on requests that are themselves valid.
  */
 async function probeTenant(t: TestServer, c: FuzzCase, answer: Answer): Promise<string | undefined> {
-  if (answer.status !== 200 || !['POST', 'PUT', 'PATCH'].includes(c.route.method) || !c.route.path.startsWith('/api/tenant')) return undefined;
-  const id = (answer.body as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  if (answer.status >= 300 || !['POST', 'PUT', 'PATCH'].includes(c.route.method)) return undefined;
+  const id = await changedTenant(t, c, answer);
   if (!id) return undefined;
   const login = await t.fetch('/api/login', { method: 'POST', headers: { 'x-fusionauth-tenantid': id }, body: { loginId: 'nobody-at-all@example.com', password: 'not-the-password' } });
   return login.status === 404 ? undefined : `after it, an unknown-user login on tenant ${id} answered ${login.status} ${login.text.slice(0, 200)}`;
+}
+
+/** The tenant a successful tenant write created or changed, through any of the three APIs. */
+async function changedTenant(t: TestServer, c: FuzzCase, answer: Answer): Promise<string | undefined> {
+  const path = c.route.path;
+  let ref: string | undefined;
+  if (path.startsWith('/api/tenant')) return (answer.body as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  if (path === '/tenants' && c.route.method === 'POST') ref = (c.body as { tenant_id?: string } | undefined)?.tenant_id;
+  else if (path === '/users/{user_id}/tenants') ref = (answer.body as { tenant_id?: string } | undefined)?.tenant_id;
+  else if (path === '/tenants/{tenant_id}' || path === '/tenants/{tenant_id}/settings') ref = decodeURIComponent(c.url.split('/')[2]!.split('?')[0]!);
+  if (!ref) return undefined;
+  return (await t.server.tenants.getBySlugOrId(ref.toLowerCase())).id;
 }
 
 interface FuzzCase {
@@ -97,7 +109,8 @@ for (const backend of backends()) {
         keyId: [key.body.key.id],
         apiKeyId: [apiKey.body.apiKey.id],
         id: [template.body.emailTemplate.id],
-        user_id: users.map((u) => u.user_id),
+        // Vault users, and the accounts PlusAuth's /users/{user_id}/tenants names.
+        user_id: [...users.map((u) => u.user_id), 'operator'],
         username: users.map((u) => u.username),
         ip: ['127.0.0.1', '::1'],
         defaultTenantId: [defaultTenant.id],
@@ -123,7 +136,7 @@ for (const backend of backends()) {
             { weight: 1, arbitrary: fc.constantFrom(...UNPARSEABLE).map((raw) => ({ raw, parserRefusal: true })) },
           )
         : jsonBody.map((b) => ({ body: b as Json, parserRefusal: false }));
-      const headers = route.dialect === 'vault'
+      const headers = route.dialect === 'vault' || route.dialect === 'plusauth'
         ? fc.constant({ authorization: `Bearer ${t.apiKey}` })
         : fc
             .oneof(

@@ -1,7 +1,8 @@
 /**
  * Each dialect answers failures in its own shape, on a real server over loopback: malformed
  * JSON, a wrong type, an oversized or unsupported body, an unknown URL — FusionAuth under /api,
- * the Vault under /tenants (FastAPI's 422 with `loc` naming body, query or path).
+ * the Vault under /tenants (FastAPI's 422 with `loc` naming body, query or path), PlusAuth under
+ * /tenants/{tenant_id}/settings and /users (`{error, error_description, details}`).
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -134,6 +135,35 @@ for (const backend of backends()) {
       const imported = await t.fetch('/tenants/default/users', { method: 'POST', body: { username: 'imp', email: 'imp@example.com', hash: 'abc' } });
       assert.equal(imported.status, 422);
       assert.deepEqual(imported.body.detail[0].loc, ['body', 'encryption_scheme']);
+    });
+
+    test('PlusAuth: malformed JSON, wrong type, oversized and unsupported bodies, unknown URLs, the router’s refusals — beside the Vault under /tenants', async () => {
+      const plusAuth = (r: { status: number; body: any }, status: number) => {
+        assert.equal(r.status, status, JSON.stringify(r.body));
+        assert.deepEqual(Object.keys(r.body).filter((k) => !['error', 'error_description', 'details'].includes(k)), [], JSON.stringify(r.body));
+        assert.equal(typeof r.body.error, 'string');
+        assert.equal(typeof r.body.error_description, 'string');
+      };
+      const settings = '/tenants/default/settings';
+      const malformed = await t.fetch(settings, { method: 'PATCH', rawBody: '{"ttl":' });
+      plusAuth(malformed, 400);
+      assert.equal(malformed.body.error, 'invalid_request');
+      const wrongType = await t.fetch(settings, { method: 'PATCH', body: { ttl: { session: 'long' } } });
+      plusAuth(wrongType, 400);
+      assert.deepEqual(wrongType.body.details.map((d: any) => d.field), ['ttl.session']);
+      plusAuth(await t.fetch(settings, { method: 'PATCH', rawBody: JSON.stringify({ default_strategy: BIG }) }), 413);
+      plusAuth(await t.fetch(settings, { method: 'PATCH', rawBody: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
+      plusAuth(await t.fetch(settings, { method: 'PATCH', rawBody: `{"environment_variables":{"A":${'['.repeat(100)}${']'.repeat(100)}}}` }), 400);
+      plusAuth(await t.fetch(`${settings}/nothing`), 404);
+      plusAuth(await t.fetch(settings, { method: 'DELETE' }), 404);
+      plusAuth(await t.fetch('/tenants/%zz/settings'), 400);
+      plusAuth(await t.fetch(settings, { headers: { authorization: '' } }), 401);
+      plusAuth(await t.fetch('/users/operator/nothing'), 404);
+      plusAuth(await t.fetch('/users/%zz/tenants'), 400);
+      plusAuth(await t.fetch('/users/operator/tenants', { method: 'POST', rawBody: '{' }), 400);
+      // The Vault's routes beside them keep the Vault's shape.
+      assert.deepEqual((await t.fetch('/tenants/default/settingsx')).body, { detail: 'Not Found' });
+      assert.equal((await t.fetch('/tenants', { method: 'POST', rawBody: '{' })).status, 422);
     });
 
     test('a FusionAuth-shaped body never answers a Vault route, nor the reverse', async () => {

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { BUNDLED_GEOIP_DB } from '../../src/clientinfo/country.js';
 
 const MAIN = path.resolve('dist/src/main.js');
-const VARIABLES = ['PORT', 'HOST', 'PUBLIC_URL', 'DATABASE_URL', 'TESSERA_API_KEY', 'TESSERA_MASTER_KEY', 'TESSERA_DATA_DIR', 'LOG_LEVEL', 'TRUST_PROXY', 'UV_THREADPOOL_SIZE', 'GEOIP_DB'];
+const VARIABLES = ['PORT', 'HOST', 'PUBLIC_URL', 'DATABASE_URL', 'TESSERA_API_KEY', 'TESSERA_MASTER_KEY', 'TESSERA_DATA_DIR', 'LOG_LEVEL', 'TRUST_PROXY', 'UV_THREADPOOL_SIZE', 'GEOIP_DB', 'TESSERA_REGION'];
 
 /** Runs main in `cwd` with only `env` set of the configuration variables. */
 function runMain(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -72,6 +72,9 @@ describe('configuration errors', () => {
     ['GEOIP_DB', () => path.join(root, 'no-such.mmdb')],
     ['GEOIP_DB', () => aFile],
     ['GEOIP_DB', () => root],
+    ['TESSERA_REGION', () => 'EU 1'],
+    ['TESSERA_REGION', () => '-eu'],
+    ['TESSERA_REGION', () => 'r'.repeat(33)],
   ];
   for (const [variable, value, secret] of cases) {
     test(`${variable}=${JSON.stringify(value().replace(root, '<tmp>').slice(0, 40))}: exit 2, one line naming it, nothing created`, async () => {
@@ -103,6 +106,7 @@ describe('configuration errors', () => {
       LOG_LEVEL: 'warn',
       TRUST_PROXY: '10.0.0.0/8, ::1',
       UV_THREADPOOL_SIZE: '16',
+      TESSERA_REGION: 'eu-central-2',
     });
     assert.equal(config.port, 8080);
     assert.equal(config.host, '::');
@@ -110,6 +114,8 @@ describe('configuration errors', () => {
     assert.equal(config.databaseUrl, `sqlite:${path.join(dataDir, 'tessera.db')}`, 'the default database lives in the data folder');
     assert.equal(config.masterKeyFile, path.join(dataDir, 'master.key'));
     assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '::1']);
+    assert.equal(config.region, 'eu-central-2');
+    assert.equal(loadConfig({}).region, 'tr-1', "seed 002's region by default");
     assert.equal(fs.existsSync(path.join(root, 'not-yet')), false, 'checking creates nothing');
     assert.equal(loadConfig({ PORT: '', HOST: '' }).port, 9011, 'an empty value is an unset one');
     assert.equal(loadConfig({}).geoipDb, undefined, 'the bundled country database unless GEOIP_DB names one');

@@ -86,7 +86,7 @@ for (const backend of backends()) {
     test('a given slug that is reserved is a field error on slug', async () => {
       for (const slug of ['tenants', 'api', '.well-known', crypto.randomUUID()]) {
         await assert.rejects(
-          t.server.tenants.create({}, { name: `Given ${crypto.randomUUID().slice(0, 8)}`, slug, settings: defaultTenantSettings({ issuer: '', accessTokenKeyId: '', idTokenKeyId: '' }) }),
+          t.server.tenants.create({}, { name: `Given ${crypto.randomUUID().slice(0, 8)}`, slug, createdBy: 'operator', settings: defaultTenantSettings({ issuer: '', accessTokenKeyId: '', idTokenKeyId: '' }) }),
           (error: unknown) => error instanceof ValidationFailed && error.problems.some((p) => p.field === 'slug' && p.kind === 'invalid'),
           slug,
         );

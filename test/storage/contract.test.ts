@@ -29,6 +29,7 @@ function tenantRecord(name: string, keyId = 'no-key'): Tenant {
     settings: defaultTenantSettings({ issuer: `https://issuer.example/${id}`, accessTokenKeyId: keyId, idTokenKeyId: keyId }),
     insertInstant: NOW,
     lastUpdateInstant: NOW,
+    createdBy: 'operator',
   };
 }
 
@@ -148,6 +149,20 @@ for (const backend of backends()) {
         await storage.tenants.update(a);
       });
 
+      test('each tenant keeps who created it; listCreatedBy lists that account’s, oldest first, and an update never changes it', async () => {
+        const account = `acct-${crypto.randomUUID().slice(0, 8)}`;
+        const first = { ...tenantRecord('Created 1'), createdBy: account, insertInstant: NOW + 10 };
+        const second = { ...tenantRecord('Created 2'), createdBy: account, insertInstant: NOW + 20 };
+        const others = { ...tenantRecord('Created by another'), createdBy: `${account}-other`, insertInstant: NOW + 15 };
+        for (const t of [second, others, first]) await storage.tenants.insert(t);
+        assert.deepEqual((await storage.tenants.listCreatedBy(account)).map((t) => t.id), [first.id, second.id]);
+        assert.deepEqual(await storage.tenants.listCreatedBy(account), [first, second], 'whole tenants, createdBy included');
+        assert.deepEqual(await storage.tenants.listCreatedBy('nobody-at-all'), []);
+        await storage.tenants.update({ ...first, createdBy: 'someone-else', name: 'Created 1 renamed' });
+        assert.equal((await storage.tenants.find(first.id))?.createdBy, account, 'update does not re-attribute a tenant');
+        for (const t of [first, second, others]) await storage.tenants.delete(t.id);
+      });
+
       test('findForUpdate inside a transaction reads the row', async () => {
         const seen = await storage.transaction((tx) => tx.tenants.findForUpdate(a.id));
         assert.equal(seen?.id, a.id);
@@ -249,6 +264,7 @@ for (const backend of backends()) {
         permissions: { endpoints: { '/api/tenant': ['GET'] } },
         metaData: { attributes: { description: 'd' } },
         keyManager: false,
+        ownerId: 'operator',
         insertInstant: NOW,
         lastUpdateInstant: NOW,
       });
@@ -266,6 +282,11 @@ for (const backend of backends()) {
         const changed = { ...open, permissions: { endpoints: {} }, keyManager: true, lastUpdateInstant: NOW + 1 };
         await storage.apiKeys.update(changed);
         assert.deepEqual(await storage.apiKeys.find(open.id), changed);
+        await storage.apiKeys.update({ ...changed, ownerId: 'someone-else' });
+        assert.equal((await storage.apiKeys.find(open.id))?.ownerId, 'operator', 'the owner is fixed at insert');
+        const owned = { ...apiKey(null), ownerId: 'acct-42' };
+        await storage.apiKeys.insert(owned);
+        assert.equal((await storage.apiKeys.findByHash(owned.keyHash))?.ownerId, 'acct-42');
 
         assert.equal(await storage.apiKeys.deleteLockedTo(a.id), 1);
         assert.equal(await storage.apiKeys.find(locked.id), undefined);

@@ -1,12 +1,14 @@
 /**
  * API keys: stored as SHA-256 hashes, shown once on creation. A key may be locked to one
- * tenant, limited to endpoints/methods, and marked keyManager (may manage other keys).
+ * tenant, limited to endpoints/methods, and marked keyManager (may manage other keys). Every
+ * key acts for an account (`ownerId`, core/access/accounts.ts), fixed when it is created.
  */
 import crypto from 'node:crypto';
 import { newApiKeyValue, sha256Hex } from '../../crypto/secrets.js';
 import type { ApiKeyRecord, Storage } from '../../storage/contract.js';
 import { Conflict, NotFound, ValidationFailed, problem } from '../errors.js';
 import type { ChangeBus } from '../events/change-bus.js';
+import { isAccountId } from '../access/accounts.js';
 import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
 
 export interface ApiKeyPermissions {
@@ -19,6 +21,8 @@ export interface ApiKey {
   permissions: ApiKeyPermissions;
   metaData: { attributes: Record<string, string> };
   keyManager: boolean;
+  /** The account the key acts for: tenants it creates are that account's. */
+  ownerId: string;
   insertInstant: number;
   lastUpdateInstant: number;
 }
@@ -35,6 +39,8 @@ export interface ApiKeyInput {
   permissions?: ApiKeyPermissions;
   metaData?: { attributes: Record<string, string> };
   keyManager?: boolean;
+  /** On create: the account the key acts for. On update: must be the stored one (owners do not change). */
+  ownerId?: string;
 }
 
 /** Endpoint permission check: an empty endpoint map is a superuser key. */
@@ -78,7 +84,7 @@ export class ApiKeyService {
     });
   }
 
-  async create(input: ApiKeyInput): Promise<CreatedApiKey> {
+  async create(input: ApiKeyInput & { ownerId: string }): Promise<CreatedApiKey> {
     const { storage } = this.deps;
     const problems = [];
     const key = input.key ?? newApiKeyValue();
@@ -86,6 +92,7 @@ export class ApiKeyService {
     if (input.key !== undefined && input.key.length > 512) problems.push(problem('key', 'tooLong', 'An API key must be at most 512 characters.'));
     if (input.tenantId && !(await storage.tenants.find(input.tenantId))) problems.push(problem('tenantId', 'invalid', 'The tenant does not exist.'));
     if (input.tenantId && input.keyManager) problems.push(problem('keyManager', 'invalid', 'A tenant-locked key cannot manage other keys.'));
+    if (!isAccountId(input.ownerId)) problems.push(problem('ownerId', 'invalid', 'An account id is 1–64 letters, digits and _ . : @ -.'));
     if (problems.length) throw new ValidationFailed(problems);
     const now = this.deps.now();
     const record: ApiKeyRecord = {
@@ -95,6 +102,7 @@ export class ApiKeyService {
       permissions: input.permissions ?? { endpoints: {} },
       metaData: input.metaData ?? { attributes: {} },
       keyManager: Boolean(input.keyManager),
+      ownerId: input.ownerId,
       insertInstant: now,
       lastUpdateInstant: now,
     };
@@ -127,6 +135,7 @@ export class ApiKeyService {
     if (!record) throw new NotFound('API key');
     const tenantId = input.tenantId === undefined ? record.tenantId : input.tenantId;
     if (tenantId && !(await storage.tenants.find(tenantId))) throw new ValidationFailed([problem('tenantId', 'invalid', 'The tenant does not exist.')]);
+    if (input.ownerId !== undefined && input.ownerId !== record.ownerId) throw new ValidationFailed([problem('ownerId', 'invalid', 'The account a key acts for cannot change.')]);
     const keyManager = input.keyManager ?? record.keyManager;
     if (tenantId && keyManager) throw new ValidationFailed([problem('keyManager', 'invalid', 'A tenant-locked key cannot manage other keys.')]);
     const updated: ApiKeyRecord = {

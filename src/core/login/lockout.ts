@@ -31,6 +31,14 @@ export function blockSeconds(limits: LockoutLimits, previousBlocks: number): num
   return Math.min(doubled, Math.max(limits.maxBlockSeconds, limits.initialBlockSeconds));
 }
 
+/** An IPv4 or IPv6 address, or a CIDR range with a prefix its family allows (`10.0.0.0/8`, `2001:db8::/32`). */
+export function isIpOrRange(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+}
+
 /** Is this IP exempt (PlusAuth brute_force.white_list: single addresses or CIDR ranges)? */
 export function isWhitelisted(ip: string, whiteList: string[]): boolean {
   if (whiteList.length === 0) return false;

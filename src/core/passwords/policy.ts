@@ -35,7 +35,9 @@ function count(password: string, pattern: RegExp): number {
 export function checkPasswordRules(password: string, policy: Policy): PasswordViolation[] {
   const out: PasswordViolation[] = [];
   const length = [...password].length;
-  if (length < policy.minLength) out.push({ rule: 'minLength', message: `The password must be at least ${policy.minLength} characters.` });
+  // A minimum of 0 (PlusAuth allows it) still never lets an empty password through.
+  const minLength = Math.max(1, policy.minLength);
+  if (length < minLength) out.push({ rule: 'minLength', message: `The password must be at least ${minLength} characters.` });
   if (length > policy.maxLength) out.push({ rule: 'maxLength', message: `The password must be at most ${policy.maxLength} characters.` });
   if (count(password, /\p{Lu}/gu) < policy.minUpperCase) out.push({ rule: 'upperCase', message: `The password needs at least ${policy.minUpperCase} upper-case letter(s).` });
   if (count(password, /\p{Ll}/gu) < policy.minLowerCase) out.push({ rule: 'lowerCase', message: `The password needs at least ${policy.minLowerCase} lower-case letter(s).` });

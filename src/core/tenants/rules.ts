@@ -4,6 +4,8 @@
  * states (FusionAuth's 600 s authorization-code limit, PlusAuth's ranges) live in that dialect.
  */
 import { PASSWORD_SCHEMES } from '../../crypto/passwords/index.js';
+import { webUrlProblem } from '../clients/uris.js';
+import { isIpOrRange } from '../login/lockout.js';
 import { type FieldProblem, problem } from '../errors.js';
 import { brandingProblems } from './branding.js';
 import type { SecureGenerator, TenantSettings } from './settings.js';
@@ -65,9 +67,15 @@ export function checkTenantSettings(s: TenantSettings): FieldProblem[] {
   duration('ipBruteForce.windowSeconds', ip.windowSeconds, out);
   duration('ipBruteForce.initialBlockSeconds', ip.initialBlockSeconds, out);
   duration('ipBruteForce.maxBlockSeconds', ip.maxBlockSeconds, out);
+  positive('ipBruteForce.maxAttempts', ip.maxAttempts, out);
+  ip.whiteList.forEach((entry, i) => {
+    // The login compares addresses against these: an entry that is not one would never match.
+    if (!isIpOrRange(entry)) out.push(problem(`ipBruteForce.whiteList[${i}]`, 'invalid', 'Each entry is an IPv4 or IPv6 address or a CIDR range (10.0.0.0/8).'));
+  });
 
   const pw = s.passwordPolicy;
-  if (pw.minLength < 1) out.push(problem('passwordPolicy.minLength', 'invalid', 'The minimum length must be at least 1.'));
+  // PlusAuth allows a minimum of 0; an empty password is refused whatever the minimum (policy.ts).
+  if (!(pw.minLength >= 0)) out.push(problem('passwordPolicy.minLength', 'invalid', 'The minimum length cannot be negative.'));
   if (pw.maxLength < pw.minLength) {
     out.push(problem('passwordPolicy.maxLength', 'invalid', 'The maximum length must be greater than or equal to the minimum length.'));
   }
@@ -96,9 +104,8 @@ export function checkTenantSettings(s: TenantSettings): FieldProblem[] {
   const email = s.email;
   if (!email.host.trim()) out.push(problem('email.host', 'blank', 'The SMTP host is required.'));
   if (!(email.port >= 1 && email.port <= 65535)) out.push(problem('email.port', 'invalid', 'The SMTP port must be between 1 and 65535.'));
-  if ((email.verifyEmail || email.verifyEmailWhenChanged) && !email.templates.verification) {
-    out.push(problem('email.templates.verification', 'blank', 'A verification email template is required when email verification is enabled.'));
-  }
+  // FusionAuth's "a verification template is required with verifyEmail" is FusionAuth's own rule
+  // (its dialect applies it): without a template the built-in message is sent.
 
   const family = s.family;
   positive('family.maximumChildAge', family.maximumChildAge, out);
@@ -121,6 +128,16 @@ export function checkTenantSettings(s: TenantSettings): FieldProblem[] {
     }
     seen.add(policy.connectorId);
   });
+
+  // Links users are sent to: web URLs only (no javascript:, no data:).
+  for (const [path, url] of [['loginExperience.tenantLoginUrl', s.loginExperience.tenantLoginUrl], ['ciba.notifierEndpoint', s.ciba.notifierEndpoint]] as const) {
+    const why = url === null ? undefined : webUrlProblem(url);
+    if (why) out.push(problem(path, 'invalid', `The URL ${why}.`));
+  }
+  const liveness = s.loginMethods.liveness;
+  if (liveness && liveness.numberStepsMax < liveness.numberStepsMin) {
+    out.push(problem('loginMethods.liveness.numberStepsMax', 'invalid', 'The most steps cannot be fewer than the fewest.'));
+  }
 
   if (!s.issuer.trim()) out.push(problem('issuer', 'blank', 'The issuer is required.'));
   out.push(...brandingProblems(s.branding));

@@ -254,6 +254,8 @@ export interface Tenant {
   settings: TenantSettings;
   insertInstant: number;
   lastUpdateInstant: number;
+  /** The account whose credential created the tenant (core/access/accounts.ts); never changes. */
+  createdBy: string;
 }
 
 export const DEFAULT_THEME_ID = '75a068fd-e94b-451a-9aeb-3ddb9a3b5987';

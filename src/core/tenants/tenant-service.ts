@@ -12,6 +12,7 @@ import type { KeyService } from '../keys/key-service.js';
 import type { KeystoreService } from '../keys/keystore-service.js';
 import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
 import { isUuid } from '../../util/uuid.js';
+import { isAccountId } from '../access/accounts.js';
 import { checkTenantSettings } from './rules.js';
 import type { TenantBranding } from './branding.js';
 import type { Tenant, TenantSettings } from './settings.js';
@@ -32,6 +33,8 @@ export interface CreateTenant extends Partial<TenantDraft> {
   id?: string;
   name: string;
   slug?: string;
+  /** The account the tenant is created by (core/access/accounts.ts): the caller's, recorded for good. */
+  createdBy: string;
   /** Copy every setting of this tenant (FusionAuth sourceTenantId). */
   sourceTenantId?: string;
 }
@@ -53,6 +56,8 @@ export class TenantService {
       keys: KeyService;
       keystore: KeystoreService;
       publicUrl: string;
+      /** The region a new tenant records when its settings name none (TESSERA_REGION). */
+      region: string;
       now: () => number;
       cacheTtlMs?: number;
       log?: { error: (obj: unknown, msg: string) => void };
@@ -118,12 +123,19 @@ export class TenantService {
     return (await this.deps.storage.tenants.list(scope.tenantId ? [scope.tenantId] : undefined)).map((tenant) => this.inForce(tenant)!);
   }
 
+  /** The tenants an account created, oldest first; a tenant-locked scope sees only its tenant among them. */
+  async listCreatedBy(scope: TenantScope, accountId: string): Promise<Tenant[]> {
+    const created = await this.deps.storage.tenants.listCreatedBy(accountId);
+    return scope.tenantId ? created.filter((t) => t.id === scope.tenantId) : created;
+  }
+
   async create(scope: TenantScope, request: CreateTenant): Promise<Tenant> {
     if (scope.tenantId) throw new NotPermitted();
     const name = request.name.trim();
     const id = request.id ?? crypto.randomUUID();
     const problems: FieldProblem[] = [];
     if (!name) problems.push(problem('name', 'blank', 'The tenant name is required.'));
+    if (!isAccountId(request.createdBy)) problems.push(problem('createdBy', 'invalid', 'An account id is 1–64 letters, digits and _ . : @ -.'));
     if (request.slug !== undefined && !isValidSlug(request.slug)) {
       problems.push(problem('slug', 'invalid', 'A slug is 1–64 lowercase letters, digits and inner hyphens, and not UUID-shaped.'));
     }
@@ -143,7 +155,10 @@ export class TenantService {
       throw new Error('create() needs settings or a sourceTenantId');
     }
     if (problems.length) throw new ValidationFailed(problems);
+    settings.region ??= this.deps.region;
     if (await this.deps.storage.tenants.find(id)) throw new ValidationFailed([problem('id', 'duplicate', 'A tenant with this id already exists.')]);
+    // A given slug that is taken is the caller's to hear about first (it may be the name too).
+    if (request.slug !== undefined && (await this.deps.storage.tenants.findBySlug(request.slug))) throw new ValidationFailed([problem('slug', 'duplicate', 'A tenant with this slug already exists.')]);
     await this.assertNameFree(name);
 
     const newKeys = await this.prepareMissingKeys(id, name, settings);
@@ -153,7 +168,7 @@ export class TenantService {
       const tenantSettings = { ...settings, issuer: this.issuerFor(slug, settings.issuer) };
       await this.validate(tenantSettings, newKeys);
       const now = this.deps.now();
-      const tenant: Tenant = { id, slug, name, state: 'Active', settings: tenantSettings, insertInstant: now, lastUpdateInstant: now };
+      const tenant: Tenant = { id, slug, name, state: 'Active', settings: tenantSettings, insertInstant: now, lastUpdateInstant: now, createdBy: request.createdBy };
       try {
         await this.deps.changes.transaction(async (tx, emit) => {
           await tx.tenants.insert(tenant);

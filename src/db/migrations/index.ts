@@ -12,6 +12,7 @@ import * as m010 from './010_oidc_models.js';
 import * as m011 from './011_oidc_accounts.js';
 import * as m012 from './012_sessions.js';
 import * as m013 from './013_hosted_pages.js';
+import * as m014 from './014_creators.js';
 
 /** Migrations are compiled in (no directory scanning), so `dist/` runs anywhere. */
 export function migrationProvider(kind: DatabaseKind): MigrationProvider {
@@ -30,6 +31,7 @@ export function migrationProvider(kind: DatabaseKind): MigrationProvider {
         '011_oidc_accounts': m011,
         '012_sessions': m012,
         '013_hosted_pages': m013,
+        '014_creators': m014,
       };
     },
   };

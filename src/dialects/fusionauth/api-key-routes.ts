@@ -1,11 +1,15 @@
 /**
  * FusionAuth API Key API. Only a key-manager key (the first-start key is one) may use it. The
  * key's value is returned once, in the create response; afterwards only its record is shown.
+ * Beyond FusionAuth: `ownerId`, the account the key acts for (core/access/accounts.ts) — the
+ * creating key's account unless a superuser key names another; it never changes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type ApiKey, type ApiKeyService, type CreatedApiKey } from '../../core/apikeys/api-key-service.js';
 import { NotFound, NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
+import { ACCOUNT_ID_PATTERN } from '../../core/access/accounts.js';
+import { apiKeyPrincipal, assertAccountAccess } from '../../core/access/tenant-access.js';
 import { principal } from './auth.js';
 import { isUuid } from './request.js';
 import { Done, FaApiKeyResponse, FaApiKeysResponse, faOperation } from './responses.js';
@@ -21,6 +25,7 @@ const ApiKeyRequestSchema = nullMeansAbsent(Type.Object(
         key: Type.Optional(Type.String({ maxLength: 512 })),
         tenantId: Type.Optional(Type.String({ format: 'uuid' })),
         keyManager: Type.Optional(Type.Boolean()),
+        ownerId: Type.Optional(Type.String({ pattern: ACCOUNT_ID_PATTERN.source, description: 'Tessera: the account the key acts for (default: the creating key’s); fixed once created' })),
         permissions: Type.Optional(
           Type.Object({ endpoints: Type.Optional(Type.Record(Type.String({ maxLength: 512 }), Type.Array(Type.Enum(HTTP_METHODS), { maxItems: 7 }))) }),
         ),
@@ -37,6 +42,7 @@ type ApiKeyBody = {
     key?: string;
     tenantId?: string;
     keyManager?: boolean;
+    ownerId?: string;
     permissions?: { endpoints?: Record<string, string[]> };
     metaData?: { attributes?: Record<string, string> };
   };
@@ -48,6 +54,7 @@ function toFaApiKey(key: ApiKey | CreatedApiKey): Record<string, unknown> {
     ...('key' in key ? { key: key.key } : {}),
     ...(key.tenantId ? { tenantId: key.tenantId } : {}),
     keyManager: key.keyManager,
+    ownerId: key.ownerId,
     permissions: key.permissions,
     metaData: key.metaData,
     retrievable: false,
@@ -87,7 +94,11 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: { apiKeys: ApiK
     const input = readBody(request);
     const id = request.params.apiKeyId ?? input.id;
     if (id !== undefined && !isUuid(id)) throw new ValidationFailed([problem('id', 'invalid', 'The API key id must be a UUID.')]);
-    const created = await deps.apiKeys.create({ ...(id ? { id: id.toLowerCase() } : {}), ...(input.key ? { key: input.key } : {}), ...normalise(input) });
+    const caller = principal(request).apiKey;
+    const ownerId = input.ownerId ?? caller.ownerId;
+    // Only a superuser key may make a key for another account.
+    assertAccountAccess(apiKeyPrincipal(caller), 'create', ownerId);
+    const created = await deps.apiKeys.create({ ...(id ? { id: id.toLowerCase() } : {}), ...(input.key ? { key: input.key } : {}), ...normalise(input), ownerId });
     return reply.send({ apiKey: toFaApiKey(created) });
   };
   const createOp = { tag: TAG, body: ApiKeyRequestSchema, responses: { 200: FaApiKeyResponse }, errors: [400, 401] };
@@ -115,7 +126,8 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: { apiKeys: ApiK
     async (request, reply) => {
       if (!isUuid(request.params.apiKeyId)) throw new NotFound('API key');
       assertKeyManager(request);
-      const updated = await deps.apiKeys.update(request.params.apiKeyId.toLowerCase(), normalise(readBody(request)));
+      const input = readBody(request);
+      const updated = await deps.apiKeys.update(request.params.apiKeyId.toLowerCase(), { ...normalise(input), ...(input.ownerId !== undefined ? { ownerId: input.ownerId } : {}) });
       return reply.send({ apiKey: toFaApiKey(updated) });
     },
   );

@@ -68,6 +68,7 @@ const FaApiKey = Type.Object(
     key: Type.Optional(Type.String({ description: 'Only in the create response' })),
     tenantId: Type.Optional(Type.String({ format: 'uuid' })),
     keyManager: Type.Boolean(),
+    ownerId: Type.String({ description: 'Tessera: the account the key acts for; tenants it creates are that account’s' }),
     permissions: Type.Object({ endpoints: Type.Record(Type.String(), Type.Array(Type.String())) }, Open),
     metaData: Type.Object({ attributes: Type.Record(Type.String(), Type.String()) }, Open),
     retrievable: Type.Boolean(),

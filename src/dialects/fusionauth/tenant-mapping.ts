@@ -8,6 +8,7 @@
  * from what `faView(base)` shows, so settings made through another API survive a FusionAuth
  * round trip that did not touch them.
  */
+import { type FieldProblem, problem } from '../../core/errors.js';
 import type { DurationUnit, EventType, Tenant, TenantSettings } from '../../core/tenants/settings.js';
 import type { FaTenant } from './tenant-schema.js';
 
@@ -296,6 +297,21 @@ export function applyFaTenant(fa: FaTenantSettings, base: TenantSettings): Tenan
     numberOfDaysToRetain: orNull(fa.userDeletePolicy.unverified!.numberOfDaysToRetain),
   };
   return s;
+}
+
+/**
+ * Seed 003's own rule: email verification needs `verificationEmailTemplateId`. Held only to a
+ * FusionAuth write that turns verification on or removes the template, so a tenant whose
+ * verification PlusAuth switched on (built-in message, no template) can still be updated here.
+ */
+export function faTenantProblems(next: TenantSettings, before: TenantSettings): FieldProblem[] {
+  const e = next.email;
+  const turnedOn = (e.verifyEmail && !before.email.verifyEmail) || (e.verifyEmailWhenChanged && !before.email.verifyEmailWhenChanged);
+  const removed = Boolean(before.email.templates.verification) && !e.templates.verification;
+  if ((e.verifyEmail || e.verifyEmailWhenChanged) && !e.templates.verification && (turnedOn || removed)) {
+    return [problem('email.templates.verification', 'blank', 'A verification email template is required when email verification is enabled.')];
+  }
+  return [];
 }
 
 /** Core field path → FusionAuth field path, for rendering core problems as fieldErrors. */

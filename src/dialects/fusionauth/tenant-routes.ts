@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { NotFound, NotPermitted, ValidationFailed, problem } from '../../core/errors.js';
 import { type Tenant, type TenantSettings, defaultTenantSettings } from '../../core/tenants/settings.js';
+import { checkTenantSettings } from '../../core/tenants/rules.js';
 import type { TenantScope, TenantService } from '../../core/tenants/tenant-service.js';
 import { compile } from '../../http/ajv.js';
 import { fillDefaults, isPlainObject, mergePatch, withoutNulls } from '../../util/json-merge.js';
@@ -15,7 +16,7 @@ import { problemsFromAjv } from './errors.js';
 import { isUuid } from './request.js';
 import { Done, FaPasswordRulesResponse, FaTenantResponse, FaTenantsResponse, faOperation } from './responses.js';
 import { emptyResponse } from '../../http/operation.js';
-import { type FaTenantSettings, applyFaTenant, faFieldFor, faPasswordRules, faView, toFaTenant } from './tenant-mapping.js';
+import { type FaTenantSettings, applyFaTenant, faFieldFor, faPasswordRules, faTenantProblems, faView, toFaTenant } from './tenant-mapping.js';
 import { type FaTenant, type FaTenantRequest, FaTenantRequestSchema, FaTenantSchema } from './tenant-schema.js';
 
 /** Objects taken whole, never merged with defaults. */
@@ -35,7 +36,12 @@ function faDefaults(keys?: { accessTokenKeyId: string; idTokenKeyId: string }): 
 function toSettings(input: FaTenant, base: TenantSettings, keys?: { accessTokenKeyId: string; idTokenKeyId: string }): TenantSettings {
   const { id: _id, name: _name, insertInstant: _i, lastUpdateInstant: _l, state: _s, ...fields } = input;
   const full = fillDefaults(fields, faDefaults(keys), OPAQUE);
-  return applyFaTenant(full, base);
+  const settings = applyFaTenant(full, base);
+  const problems = faTenantProblems(settings, base);
+  // Reported with the core's own findings, as one answer.
+  // (A blank issuer is one the service derives, not a problem.)
+  if (problems.length) throw new ValidationFailed([...problems, ...checkTenantSettings({ ...settings, issuer: settings.issuer || 'derived' })]);
+  return settings;
 }
 
 function requestBody(request: FastifyRequest): FaTenantRequest {
@@ -84,10 +90,10 @@ export function registerTenantRoutes(app: FastifyInstance, deps: { tenants: Tena
     const id = (givenId ?? body.tenant?.id)?.toLowerCase();
     let tenant: Tenant;
     if (body.sourceTenantId) {
-      tenant = await tenants.create({}, { ...(id ? { id } : {}), name, sourceTenantId: body.sourceTenantId.toLowerCase() });
+      tenant = await tenants.create({}, { ...(id ? { id } : {}), name, createdBy: p.apiKey.ownerId, sourceTenantId: body.sourceTenantId.toLowerCase() });
     } else {
       const defaults = defaultTenantSettings({ issuer: '', accessTokenKeyId: '', idTokenKeyId: '' });
-      tenant = await tenants.create({}, { ...(id ? { id } : {}), name, settings: toSettings(body.tenant ?? {}, defaults) });
+      tenant = await tenants.create({}, { ...(id ? { id } : {}), name, createdBy: p.apiKey.ownerId, settings: toSettings(body.tenant ?? {}, defaults) });
     }
     return reply.send({ tenant: toFaTenant(tenant) });
   };

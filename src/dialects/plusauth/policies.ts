@@ -1,8 +1,11 @@
 /**
  * PlusAuth `policies` (seeds 000–001) ⇄ the core tenant model: account_blocking and
  * brute_force are the core lockout mechanism with a fixed block; password is the core policy.
- * The HTTP view (/tenants/{tenant_id}/settings) arrives with its issue; the mapping is here so
- * that PlusAuth's configuration is one view of the same settings.
+ *
+ * Writing is a patch: a member left out keeps its stored value; `null` clears the optional
+ * password members (`custom_chars`, `history`). PlusAuth's fixed `block_duration` stands for
+ * two stored values (first and longest block): it writes both only when it differs from the
+ * first block stored, so a Vault-style growing block survives a patch that does not touch it.
  */
 import type { TenantSettings } from '../../core/tenants/settings.js';
 
@@ -41,80 +44,90 @@ export interface PlusAuthPolicies {
   password: PlusAuthPasswordPolicy;
 }
 
+type Nullable<T> = { [K in keyof T]?: T[K] | null };
+
+export interface PlusAuthPoliciesPatch {
+  account_blocking?: Partial<PlusAuthAccountBlocking>;
+  brute_force?: Partial<PlusAuthBruteForce>;
+  password?: Nullable<PlusAuthPasswordPolicy>;
+}
+
 export function plusAuthPolicies(s: TenantSettings): PlusAuthPolicies {
   const lock = s.userLockout;
   const brute = s.ipBruteForce;
   const pw = s.passwordPolicy;
   return {
     account_blocking: {
-      enabled: lock.enabled,
-      allowed_attempts: lock.maxAttempts,
-      duration: lock.windowSeconds,
-      block_duration: lock.initialBlockSeconds,
-      reset_after_success: lock.resetAfterSuccess,
       allow_user_unblock: lock.allowUserUnblock,
+      allowed_attempts: lock.maxAttempts,
+      block_duration: lock.initialBlockSeconds,
+      duration: lock.windowSeconds,
+      enabled: lock.enabled,
       notification: lock.notifyUser,
+      reset_after_success: lock.resetAfterSuccess,
     },
     brute_force: {
-      enabled: brute.enabled,
       allowed_attempts: brute.maxAttempts,
-      duration: brute.windowSeconds,
       block_duration: brute.initialBlockSeconds,
-      white_list: [...brute.whiteList],
+      duration: brute.windowSeconds,
+      enabled: brute.enabled,
       notification: brute.notify,
+      white_list: [...brute.whiteList],
     },
     password: {
-      min: pw.minLength,
-      max: pw.maxLength,
-      upper_case: pw.minUpperCase,
-      lower_case: pw.minLowerCase,
-      number: pw.minDigits,
       ...(pw.customChars ? { custom_chars: pw.customChars } : {}),
       ...(pw.history.enabled ? { history: pw.history.count } : {}),
+      lower_case: pw.minLowerCase,
+      max: pw.maxLength,
+      min: pw.minLength,
+      number: pw.minDigits,
+      upper_case: pw.minUpperCase,
     },
   };
 }
 
-/** Writes PlusAuth policies onto core settings (a fixed block: first block = longest block). */
-export function applyPlusAuthPolicies(base: TenantSettings, policies: Partial<PlusAuthPolicies>): TenantSettings {
+/** Writes a PlusAuth policies patch onto core settings. */
+export function applyPlusAuthPolicies(base: TenantSettings, policies: PlusAuthPoliciesPatch): TenantSettings {
   const s = structuredClone(base);
   const blocking = policies.account_blocking;
   if (blocking) {
-    s.userLockout = {
-      ...s.userLockout,
-      enabled: blocking.enabled,
-      maxAttempts: blocking.allowed_attempts,
-      windowSeconds: blocking.duration,
-      initialBlockSeconds: blocking.block_duration,
-      maxBlockSeconds: blocking.block_duration,
-      displayUnit: blocking.block_duration % 60 === 0 ? s.userLockout.displayUnit : 'MINUTES',
-      resetAfterSuccess: blocking.reset_after_success,
-      allowUserUnblock: blocking.allow_user_unblock,
-      notifyUser: blocking.notification,
-    };
+    const lock = s.userLockout;
+    if (blocking.enabled !== undefined) lock.enabled = blocking.enabled;
+    if (blocking.allowed_attempts !== undefined) lock.maxAttempts = blocking.allowed_attempts;
+    if (blocking.duration !== undefined) lock.windowSeconds = blocking.duration;
+    if (blocking.block_duration !== undefined && blocking.block_duration !== lock.initialBlockSeconds) {
+      lock.initialBlockSeconds = blocking.block_duration;
+      lock.maxBlockSeconds = blocking.block_duration;
+      // FusionAuth shows the block in the unit it was last written in; seconds it cannot show in that unit read as minutes.
+      if (blocking.block_duration % 60 !== 0) lock.displayUnit = 'MINUTES';
+    }
+    if (blocking.reset_after_success !== undefined) lock.resetAfterSuccess = blocking.reset_after_success;
+    if (blocking.allow_user_unblock !== undefined) lock.allowUserUnblock = blocking.allow_user_unblock;
+    if (blocking.notification !== undefined) lock.notifyUser = blocking.notification;
   }
   const brute = policies.brute_force;
   if (brute) {
-    s.ipBruteForce = {
-      enabled: brute.enabled,
-      maxAttempts: brute.allowed_attempts,
-      windowSeconds: brute.duration,
-      initialBlockSeconds: brute.block_duration,
-      maxBlockSeconds: brute.block_duration,
-      whiteList: [...brute.white_list],
-      notify: brute.notification,
-    };
+    const ip = s.ipBruteForce;
+    if (brute.enabled !== undefined) ip.enabled = brute.enabled;
+    if (brute.allowed_attempts !== undefined) ip.maxAttempts = brute.allowed_attempts;
+    if (brute.duration !== undefined) ip.windowSeconds = brute.duration;
+    if (brute.block_duration !== undefined && brute.block_duration !== ip.initialBlockSeconds) {
+      ip.initialBlockSeconds = brute.block_duration;
+      ip.maxBlockSeconds = brute.block_duration;
+    }
+    if (brute.white_list !== undefined) ip.whiteList = [...brute.white_list];
+    if (brute.notification !== undefined) ip.notify = brute.notification;
   }
   const pw = policies.password;
   if (pw) {
     const p = s.passwordPolicy;
-    if (pw.min !== undefined) p.minLength = pw.min;
-    if (pw.max !== undefined) p.maxLength = pw.max;
-    if (pw.upper_case !== undefined) p.minUpperCase = pw.upper_case;
-    if (pw.lower_case !== undefined) p.minLowerCase = pw.lower_case;
-    if (pw.number !== undefined) p.minDigits = pw.number;
-    p.customChars = pw.custom_chars ?? null;
-    p.history = pw.history !== undefined ? { enabled: true, count: pw.history } : { enabled: false, count: p.history.count };
+    if (pw.min != null) p.minLength = pw.min;
+    if (pw.max != null) p.maxLength = pw.max;
+    if (pw.upper_case != null) p.minUpperCase = pw.upper_case;
+    if (pw.lower_case != null) p.minLowerCase = pw.lower_case;
+    if (pw.number != null) p.minDigits = pw.number;
+    if (pw.custom_chars !== undefined) p.customChars = pw.custom_chars || null;
+    if (pw.history !== undefined) p.history = pw.history === null ? { enabled: false, count: p.history.count } : { enabled: true, count: pw.history };
   }
   return s;
 }

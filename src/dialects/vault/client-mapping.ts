@@ -7,6 +7,8 @@ import type { Client, ClientInput } from '../../core/clients/client-service.js';
 import type { Tenant } from '../../core/tenants/settings.js';
 import type { VaultClientInput } from './client-schema.js';
 
+export { toPublicTenant } from './tenant-mapping.js';
+
 const WIRE_NAMES: Record<string, string> = {
   clientId: 'client_id',
   redirectUris: 'redirect_uris',
@@ -93,33 +95,4 @@ export function toVaultClient(client: Client, tenant: Tenant, secret: string | n
 /** Get Client: what anyone may see. `has_profile` is false until Tessera has profile forms. */
 export function toPublicClient(client: Client, tenant: Tenant): Record<string, unknown> {
   return { ...publicFields(client, tenant), has_profile: false };
-}
-
-/** Get Client Tenant's `tenant`: the login settings a login page needs, and nothing else. */
-export function toPublicTenant(tenant: Tenant): Record<string, unknown> {
-  const m = tenant.settings.loginMethods;
-  return {
-    tenant_id: tenant.slug,
-    register_enable: tenant.settings.registration.selfServiceEnabled,
-    use_pin: m.usePin,
-    pin_size: m.pinSize,
-    use_pattern: m.usePattern,
-    patter_size: m.patternSize,
-    use_face_recognition: m.useFaceRecognition,
-    use_liveness: m.useLiveness,
-    display_name: tenant.name,
-    show_pin_when_typing: m.showPinWhenTyping,
-    login_order: m.loginOrder,
-    passkey_enabled: m.passkeyEnabled,
-    has_username_and_email: m.hasUsernameAndEmail,
-    liveness_config: m.liveness && {
-      number_steps_min: m.liveness.numberStepsMin,
-      number_steps_max: m.liveness.numberStepsMax,
-      duration_in_seconds: m.liveness.durationInSeconds,
-      number_of_allowed_failures: m.liveness.numberOfAllowedFailures,
-      gesture_set: m.liveness.gestureSet,
-      number_blinks_max: m.liveness.numberBlinksMax,
-      number_blinks_min: m.liveness.numberBlinksMin,
-    },
-  };
 }

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Keystore, KeystoreService } from '../../core/keys/keystore-service.js';
 import type { Tenant } from '../../core/tenants/settings.js';
+import { keystoreEntriesJson } from '../keystore-json.js';
 import { tenantOf } from './context.js';
 import { VaultKeystore, vaultOperation } from './responses.js';
 import { VaultTenantParams } from './user-schema.js';
@@ -18,18 +19,7 @@ import { VaultTenantParams } from './user-schema.js';
 const KidParams = Type.Object({ ...VaultTenantParams.properties, kid: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) });
 
 function toVault(tenant: Tenant, keystore: Keystore) {
-  return {
-    tenant_id: tenant.slug,
-    keystore: keystore.entries.map((e) => ({
-      key: e.key,
-      state: e.state,
-      created_at: e.createdAt,
-      ...(e.rotatedAt !== null ? { rotated_at: e.rotatedAt } : {}),
-      ...(e.revokedAt !== null ? { revoked_at: e.revokedAt } : {}),
-      published: e.published,
-    })),
-    keys: keystore.jwks.keys,
-  };
+  return { tenant_id: tenant.slug, keystore: keystoreEntriesJson(keystore), keys: keystore.jwks.keys };
 }
 
 const TAG = 'Vault: Signing keys';

@@ -4,6 +4,7 @@
  */
 import { Type } from 'typebox';
 import { type Operation, operationSchema } from '../../http/operation.js';
+import { KeystoreEntry, PublicJwk } from '../keystore-json.js';
 
 const Detail = Type.Object({
   loc: Type.Array(Type.Union([Type.String(), Type.Integer()]), { description: 'body, query, path or header, then the field path' }),
@@ -78,38 +79,6 @@ const BlockedUser = Type.Object({
 });
 export const BlockedIpPage = page(BlockedIp, 'A page of blocked IP addresses');
 export const BlockedUserPage = page(BlockedUser, 'A page of blocked users');
-
-/** A public JWK as a keystore publishes it (RFC 7517; x5c/x5t from the key's self-signed certificate). */
-const PublicJwk = Type.Object(
-  {
-    kty: Type.String({ description: 'RSA, EC or OKP' }),
-    kid: Type.String(),
-    alg: Type.String(),
-    use: Type.String({ description: 'sig' }),
-    key_ops: Type.Array(Type.String()),
-    n: Type.Optional(Type.String()),
-    e: Type.Optional(Type.String()),
-    crv: Type.Optional(Type.String()),
-    x: Type.Optional(Type.String()),
-    y: Type.Optional(Type.String()),
-    x5c: Type.Optional(Type.Array(Type.String(), { description: 'The self-signed certificate, base64 DER' })),
-    x5t: Type.Optional(Type.String({ description: 'SHA-1 of the certificate DER, base64url' })),
-    'x5t#S256': Type.Optional(Type.String({ description: 'SHA-256 of the certificate DER, base64url' })),
-  },
-  { additionalProperties: true },
-);
-
-const Epoch = (description: string) => Type.Integer({ description: `${description}, milliseconds since the epoch` });
-
-/** One key of a keystore, as seed 000's `keystore[]` has it, plus its state. */
-const KeystoreEntry = Type.Object({
-  key: PublicJwk,
-  state: Type.Union([Type.Literal('next'), Type.Literal('current'), Type.Literal('previous'), Type.Literal('revoked')]),
-  created_at: Epoch('Created'),
-  rotated_at: Type.Optional(Epoch('Left the current state (rotated out or revoked while current)')),
-  revoked_at: Type.Optional(Epoch('Revoked')),
-  published: Type.Boolean({ description: 'In the JWKS now: next and current keys, previous keys within the grace period' }),
-});
 
 export const VaultKeystore = Type.Object(
   {
