@@ -18,6 +18,8 @@ import { registerVaultUserRoutes } from '../dialects/vault/user-routes.js';
 import { registerVaultBlockRoutes } from '../dialects/vault/block-routes.js';
 import { registerVaultClientRoutes, registerVaultPublicClientRoutes } from '../dialects/vault/client-routes.js';
 import type { ClientService } from '../core/clients/client-service.js';
+import type { SubscriptionService } from '../core/plans/subscription-service.js';
+import { registerPlusAuthSubscriptionRoutes } from '../dialects/plusauth/subscription-routes.js';
 import { registerVaultKeystoreRoutes } from '../dialects/vault/keystore-routes.js';
 import type { BlockService } from '../core/login/blocks.js';
 import type { AccountFlows } from '../core/account/account-flows.js';
@@ -54,6 +56,8 @@ export interface AppDeps {
   account: AccountFlows;
   emailTemplates: EmailTemplateService;
   clients: ClientService;
+  /** Tenants' subscription plans (GET/PUT /tenants/{tenant_id}/subscription). */
+  subscriptions: SubscriptionService;
   /** True when the database answers (GET /api/status). */
   ready: () => Promise<boolean>;
   logger: Logger | false;
@@ -183,6 +187,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       { prefix: prefix.prefix },
     );
   }
+  // PlusAuth: a tenant's subscription beside the Vault's routes under /tenants, in PlusAuth's error shape.
+  await app.register(async (plusauth) => registerPlusAuthSubscriptionRoutes(plusauth, deps), { prefix: VAULT.prefix });
   // PlusAuth routes, when they come, get their scope the same way, with renderPlusAuthFailure
   // (src/dialects/plusauth/errors.ts); OAuth endpoints with renderOAuthFailure (src/dialects/oauth/errors.ts).
   // Hosted pages under /{slug}/… and their assets, with their own error pages (src/pages).

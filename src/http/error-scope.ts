@@ -6,8 +6,8 @@
  *
  * Field names: core errors name core paths (`tokens.accessTokenKeyId`). A route whose dialect
  * names them otherwise says how in its config, `{ errorFields: (corePath) => dialectPath }`;
- * the scope applies it to `invalid` failures before rendering. Schema failures already name
- * the request's own fields and are left as they are.
+ * the scope applies it to `invalid` and `planLimit` failures before rendering. Schema failures
+ * already name the request's own fields and are left as they are.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Failure, classify } from './failure.js';
@@ -30,7 +30,9 @@ export type FailureRenderer = (failure: Failure) => Rendered;
 
 function withFieldNames(failure: Failure, request: FastifyRequest): Failure {
   const rename = request.routeOptions?.config?.errorFields;
-  if (failure.type !== 'invalid' || !rename) return failure;
+  if (!rename) return failure;
+  if (failure.type === 'planLimit') return { ...failure, problems: failure.problems.map((p) => (p.field === undefined ? p : { ...p, field: rename(p.field) })) };
+  if (failure.type !== 'invalid') return failure;
   return { ...failure, problems: failure.problems.map((p) => ({ ...p, field: rename(p.field) })) };
 }
 
@@ -40,12 +42,18 @@ export function sendRendered(reply: FastifyReply, rendered: Rendered): FastifyRe
   return rendered.body === undefined ? reply.send() : reply.send(rendered.body);
 }
 
-export function renderErrorsWith(scope: FastifyInstance, render: FailureRenderer): void {
+/**
+ * `notFound: false` for a second scope on a prefix that already has one (Fastify keeps one
+ * not-found handler per prefix): PlusAuth's /tenants/{tenant_id}/settings beside the Vault's
+ * /tenants, whose not-found renderer tells the two apart by URL.
+ */
+export function renderErrorsWith(scope: FastifyInstance, render: FailureRenderer, options: { notFound?: boolean } = {}): void {
   scope.setErrorHandler((error: FastifyError, request, reply) => {
     const failure = withFieldNames(classify(error), request);
     if (failure.type === 'internal') request.log.error({ err: error }, 'unhandled error');
     return sendRendered(reply, render(failure));
   });
+  if (options.notFound === false) return;
   scope.setNotFoundHandler((request, reply) => sendRendered(reply, render({ type: 'noRoute', method: request.method, url: request.url })));
 }
 
@@ -61,6 +69,7 @@ export function renderBareFailure(failure: Failure): Rendered {
     case 'unauthenticated':
       return { status: 401 };
     case 'notPermitted':
+    case 'planLimit':
       return { status: 403 };
     case 'unavailable':
       return { status: 503 };

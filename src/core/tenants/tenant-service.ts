@@ -12,6 +12,7 @@ import type { KeyService } from '../keys/key-service.js';
 import type { KeystoreService } from '../keys/keystore-service.js';
 import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
 import { isUuid } from '../../util/uuid.js';
+import type { PlanPolicy } from '../plans/plan-policy.js';
 import { checkTenantSettings } from './rules.js';
 import type { Tenant, TenantSettings } from './settings.js';
 import { isValidSlug, slugCandidate, slugFromName } from './slug.js';
@@ -33,6 +34,11 @@ export interface CreateTenant extends Partial<TenantDraft> {
   slug?: string;
   /** Copy every setting of this tenant (FusionAuth sourceTenantId). */
   sourceTenantId?: string;
+  /**
+   * What the creating API starts a tenant with (its documented defaults; the core's when left
+   * out): settings a feature of the new tenant's plan guards may keep these values (core/plans).
+   */
+  planBaseline?: TenantSettings;
 }
 
 const MAX_SLUG_ATTEMPTS = 50;
@@ -52,6 +58,8 @@ export class TenantService {
       keys: KeyService;
       keystore: KeystoreService;
       publicUrl: string;
+      /** Subscription plans: a new tenant's plan, and what each plan allows (core/plans). */
+      plans: PlanPolicy;
       now: () => number;
       cacheTtlMs?: number;
       log?: { error: (obj: unknown, msg: string) => void };
@@ -144,6 +152,9 @@ export class TenantService {
     if (problems.length) throw new ValidationFailed(problems);
     if (await this.deps.storage.tenants.find(id)) throw new ValidationFailed([problem('id', 'duplicate', 'A tenant with this id already exists.')]);
     await this.assertNameFree(name);
+    // Until tenants record who created them, every tenant is the one operator account's: the
+    // account's tenants are all tenants. (With a creator: storage.tenants.listCreatedBy(it).)
+    settings = await this.deps.plans.admitNewTenant(settings, { baseline: request.planBaseline, accountTenants: () => this.deps.storage.tenants.list() });
 
     const newKeys = await this.prepareMissingKeys(id, name, settings);
     const baseSlug = request.slug ?? slugFromName(name);
@@ -193,6 +204,7 @@ export class TenantService {
           ]);
         }
         await this.validate(settings, [], tx);
+        this.deps.plans.checkSettingsChange(current.settings, settings);
         if (name !== current.name && (await tx.tenants.nameTaken(name, id))) {
           throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
         }

@@ -10,6 +10,7 @@ import * as m007 from './007_clients.js';
 import * as m008 from './008_keystore.js';
 import * as m010 from './010_oidc_models.js';
 import * as m011 from './011_oidc_accounts.js';
+import * as m015 from './015_subscription_plans.js';
 
 /** Migrations are compiled in (no directory scanning), so `dist/` runs anywhere. */
 export function migrationProvider(kind: DatabaseKind): MigrationProvider {
@@ -26,6 +27,7 @@ export function migrationProvider(kind: DatabaseKind): MigrationProvider {
         '008_keystore': m008,
         '010_oidc_models': m010,
         '011_oidc_accounts': m011,
+        '015_subscription_plans': m015,
       };
     },
   };
