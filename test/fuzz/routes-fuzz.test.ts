@@ -123,7 +123,7 @@ for (const backend of backends()) {
             { weight: 1, arbitrary: fc.constantFrom(...UNPARSEABLE).map((raw) => ({ raw, parserRefusal: true })) },
           )
         : jsonBody.map((b) => ({ body: b as Json, parserRefusal: false }));
-      const headers = route.dialect === 'vault'
+      const headers = route.dialect === 'vault' || route.dialect === 'plusauth'
         ? fc.constant({ authorization: `Bearer ${t.apiKey}` })
         : fc
             .oneof(

@@ -5,7 +5,8 @@
  *   routes document only Fastify's default 200, any 2xx);
  * - a 4xx in the dialect's error shape: FusionAuth `400 {"fieldErrors":{…},"generalErrors":[…]}`
  *   with `[kind]field` codes, 401/404/409/429 without a body; Vault `422 {"detail":[{loc,msg,type}]}`,
- *   `401/403/404 {"detail":"…"}`.
+ *   `401/403/404 {"detail":"…"}`; PlusAuth `400 {"error","error_description","details":[{field,code,message}]}`,
+ *   `401/403/404/413/415 {"error","error_description"}`.
  */
 import type { Dialect } from './routes.js';
 
@@ -63,6 +64,22 @@ function vaultMessageProblem(body: unknown): string | undefined {
   return isObject(body) && Object.keys(body).join() === 'detail' && typeof body.detail === 'string' && body.detail ? undefined : 'not {"detail": "…"}';
 }
 
+/** What is wrong with a PlusAuth error body; undefined if nothing. */
+export function plusAuthErrorProblem(body: unknown, status: number): string | undefined {
+  if (!isObject(body)) return 'the body is not a JSON object';
+  const extra = Object.keys(body).filter((k) => !['error', 'error_description', 'details'].includes(k));
+  if (extra.length) return `unexpected keys ${extra.join(', ')}`;
+  if (typeof body.error !== 'string' || !body.error || typeof body.error_description !== 'string') return 'no error and error_description';
+  if ('details' in body) {
+    if (status !== 400) return `details on a ${status}`;
+    if (!Array.isArray(body.details) || body.details.length === 0) return 'details is not a non-empty array';
+    for (const d of body.details) {
+      if (!isObject(d) || typeof d.field !== 'string' || !d.field || typeof d.code !== 'string' || typeof d.message !== 'string') return `malformed detail ${JSON.stringify(d)}`;
+    }
+  }
+  return undefined;
+}
+
 export interface JudgeOptions {
   dialect: Dialect;
   documentedSuccess: number[];
@@ -87,6 +104,13 @@ export function judge(answer: Answer, options: JudgeOptions): string | undefined
     }
     if (options.dialect === 'fusionauth' && [401, 404, 409, 429].includes(status)) return text === '' ? undefined : `${status} with a body: ${text.slice(0, 200)}`;
     if (options.dialect === 'fusionauth') return `status ${status} is not one FusionAuth answers`;
+  }
+  if (options.dialect === 'plusauth') {
+    if ([400, 401, 403, 404, 413, 415].includes(status)) {
+      const problem = plusAuthErrorProblem(body, status);
+      return problem ? `${status} not in PlusAuth's shape: ${problem}` : undefined;
+    }
+    return `status ${status} is not one PlusAuth answers: ${text.slice(0, 200)}`;
   }
   if (options.dialect === 'vault') {
     if (status === 422) {

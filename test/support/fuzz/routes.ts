@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 
 export type JsonSchema = Record<string, any>;
 
-export type Dialect = 'fusionauth' | 'vault' | 'other';
+export type Dialect = 'fusionauth' | 'vault' | 'plusauth' | 'other';
 
 export interface RouteParameter {
   name: string;
@@ -52,6 +52,7 @@ function resolver(doc: JsonSchema): (schema: unknown) => JsonSchema {
 
 export function dialectOf(path: string): Dialect {
   if (path.startsWith('/api/')) return 'fusionauth';
+  if (/^\/tenants\/[^/]+\/subscription$/.test(path)) return 'plusauth';
   if (path.startsWith('/tenants/') || /^\/clients?(\/|$)/.test(path)) return 'vault';
   return 'other';
 }
