@@ -19,6 +19,8 @@ import { AccountFlows } from './core/account/account-flows.js';
 import { Registration } from './core/account/registration.js';
 import { EmailTemplateService } from './core/email/email-template-service.js';
 import { ClientService } from './core/clients/client-service.js';
+import { PlanPolicy } from './core/plans/plan-policy.js';
+import { SubscriptionService } from './core/plans/subscription-service.js';
 import { Notifier } from './core/email/notifier.js';
 import { OneTimeIds } from './core/onetime/one-time-ids.js';
 import { type Mailer, TenantMailer } from './email/mailer.js';
@@ -46,6 +48,8 @@ export interface RunningServer {
   database: DatabaseHandle;
   storage: Storage;
   tenants: TenantService;
+  /** Subscription plans: the catalogue in force and what each plan allows. */
+  plans: PlanPolicy;
   /** A tenant's OAuth clients (the provider verifies client secrets through it). */
   clients: ClientService;
   /** Each tenant's signing keys: rotation, revocation, public and signing JWKS. */
@@ -85,15 +89,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const cacheTtl = options.cacheTtlMs !== undefined ? { cacheTtlMs: options.cacheTtlMs } : {};
   const keys = new KeyService({ storage, changes, masterKey, now });
   const keystore = new KeystoreService({ storage, changes, keys, now, ...cacheTtl });
-  const tenants = new TenantService({ storage, changes, keys, keystore, publicUrl: config.publicUrl, region: config.region, now, ...cacheTtl, ...(log ? { log } : {}) });
+  const plans = new PlanPolicy({ catalogue: config.plans, defaultPlan: config.defaultPlan });
+  const tenants = new TenantService({ storage, changes, keys, keystore, publicUrl: config.publicUrl, region: config.region, plans, now, ...cacheTtl, ...(log ? { log } : {}) });
+  const subscriptions = new SubscriptionService({ tenants, plans });
   const apiKeys = new ApiKeyService({ storage, changes, now, ...cacheTtl });
-  const users = new UserService({ storage, now, signals });
+  const users = new UserService({ storage, now, signals, plans });
   const login = new LoginService({ storage, users, signals, now });
   const signer = new JwtSigner({ keys, changes, now });
   const blocks = new BlockService({ storage, now });
   const mailer: Mailer = options.mailer ?? new TenantMailer(log);
   const emailTemplates = new EmailTemplateService({ storage, now });
-  const clients = new ClientService({ storage, changes, keystore, now });
+  const clients = new ClientService({ storage, changes, keystore, plans, now });
   const notifier = new Notifier({ mailer, templates: emailTemplates, now, ...(log ? { log } : {}) });
   const account = new AccountFlows({ storage, tenants, users, ids: new OneTimeIds({ storage, now }), notifier, publicUrl: config.publicUrl, now });
   const registration = new Registration({ users, account });
@@ -117,7 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   oidcPurge.start();
   revokeRefreshTokensPerPolicy({ storage, signals, ...(log ? { log } : {}) });
 
-  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, sessions, userTokens, registration, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc, region: config.region });
+  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, sessions, userTokens, registration, subscriptions, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc, region: config.region });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -130,6 +136,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     database,
     storage,
     tenants,
+    plans,
     clients,
     keystore,
     changes,

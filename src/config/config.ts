@@ -7,8 +7,10 @@
 import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { masterKeyProblem } from '../crypto/master-key.js';
 import { mmdbProblem } from '../clientinfo/country.js';
+import { CatalogueInvalid, type PlanCatalogue, type PlanName, PLAN_NAMES, isPlanName, parseCatalogue } from '../core/plans/catalogue.js';
 
 export interface Config {
   /** PORT — TCP port to listen on, 0–65535. Default 9011 (FusionAuth's port, so its clients find us). */
@@ -29,6 +31,10 @@ export interface Config {
   masterKeyFile: string;
   /** LOG_LEVEL — pino level. Default `info`. */
   logLevel: string;
+  /** TESSERA_PLANS — the plan catalogue file (JSON); default the shipped `plans/catalogue.json`. Read and checked at start. */
+  plans: PlanCatalogue;
+  /** TESSERA_DEFAULT_PLAN — the plan a new tenant is on. Default `on-premise` (no limits: a self-hosted install). */
+  defaultPlan: PlanName;
   /** Largest accepted request body in bytes (1 MiB); larger bodies are answered 413. */
   bodyLimit: number;
   /** OIDC_PROVIDER_POOL — how many tenants' OpenID Providers are kept built (least recently used out first). Default 1000. */
@@ -173,6 +179,38 @@ function parseRegion(raw: string): string {
   return raw;
 }
 
+/** The catalogue shipped in the repository (from dist/src/config/, three folders up). */
+export const SHIPPED_PLAN_CATALOGUE = fileURLToPath(new URL('../../../plans/catalogue.json', import.meta.url));
+
+function loadPlanCatalogue(given: string | undefined): PlanCatalogue {
+  const file = given ?? SHIPPED_PLAN_CATALOGUE;
+  const which = given === undefined ? `unset, and the shipped catalogue ${quoted(file)}` : `file ${quoted(file)}`;
+  if (file.includes('\0')) throw new ConfigError(`TESSERA_PLANS must name a JSON file, got ${quoted(file)}`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`TESSERA_PLANS ${which} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`TESSERA_PLANS ${which} is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ').slice(0, 120)}`);
+  }
+  try {
+    return parseCatalogue(json);
+  } catch (error) {
+    if (!(error instanceof CatalogueInvalid)) throw error;
+    throw new ConfigError(`TESSERA_PLANS ${which}: ${error.message.replace(/\s+/g, ' ')}`);
+  }
+}
+
+function parseDefaultPlan(raw: string): PlanName {
+  if (!isPlanName(raw)) throw new ConfigError(`TESSERA_DEFAULT_PLAN must be one of ${PLAN_NAMES.join(', ')}, got ${quoted(raw)}`);
+  return raw;
+}
+
 function parseApiKey(raw: string): string {
   if (raw.length < API_KEY_MIN_LENGTH || raw.length > API_KEY_MAX_LENGTH) {
     throw new ConfigError(`TESSERA_API_KEY must be ${API_KEY_MIN_LENGTH} to ${API_KEY_MAX_LENGTH} characters, got ${raw.length}`);
@@ -188,7 +226,7 @@ function parseMasterKey(raw: string): string {
 
 /**
  * Reads and checks every variable; the first invalid one throws. Only reads the file system
- * (to check TESSERA_DATA_DIR and a SQLite path): nothing is created here. An empty value is
+ * (to check TESSERA_DATA_DIR and a SQLite path, to read the plan catalogue): nothing is created here. An empty value is
  * the same as an unset one.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -202,6 +240,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const masterKey = value('TESSERA_MASTER_KEY') === undefined ? undefined : parseMasterKey(value('TESSERA_MASTER_KEY')!);
   const logLevel = value('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${quoted(logLevel)}`);
+  const defaultPlan = parseDefaultPlan(value('TESSERA_DEFAULT_PLAN') ?? 'on-premise');
+  const plans = loadPlanCatalogue(value('TESSERA_PLANS'));
   const trustProxy = parseTrustProxy(value('TRUST_PROXY') ?? '');
   const region = parseRegion(value('TESSERA_REGION') ?? DEFAULT_REGION);
   const maxProviders = value('OIDC_PROVIDER_POOL') === undefined ? 1000 : integer('OIDC_PROVIDER_POOL', value('OIDC_PROVIDER_POOL')!, 1, 1_000_000);
@@ -218,6 +258,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     masterKeyFile: path.join(dataDir, 'master.key'),
     logLevel,
+    plans,
+    defaultPlan,
     bodyLimit: 1024 * 1024,
     maxProviders,
     trustProxy,

@@ -59,6 +59,29 @@ export class Conflict extends Error {
   }
 }
 
+/** One refusal by the tenant's plan: which plan detail (seed 002's name), on which plan. */
+export interface PlanProblem {
+  /** The plan detail that refuses: `max_users`, `custom_password_policy`, `mfa.webauthn`, … */
+  limit: string;
+  /** The plan it is refused on. */
+  plan: string;
+  /** The core path of the setting refused, when a setting is (a count limit has none). */
+  field?: string;
+  /** One sentence naming the limit and the plan. */
+  message: string;
+}
+
+/**
+ * The tenant's subscription plan does not allow this (core/plans): one more user, client or
+ * tenant past a limit, or a setting a feature the plan lacks guards. Dialects render it in
+ * their shape, naming the limit and the plan (FusionAuth 400, Vault and PlusAuth 403).
+ */
+export class PlanLimitExceeded extends Error {
+  constructor(readonly problems: PlanProblem[]) {
+    super(problems.map((p) => p.message).join(' '));
+  }
+}
+
 /** Something the request needs outside Tessera (an SMTP server, say) failed: 503, not 500. */
 export class DependencyUnavailable extends Error {}
 

@@ -19,6 +19,8 @@ import { registerVaultBlockRoutes } from '../dialects/vault/block-routes.js';
 import { registerVaultClientRoutes, registerVaultPublicClientRoutes } from '../dialects/vault/client-routes.js';
 import type { ClientService } from '../core/clients/client-service.js';
 import type { Registration } from '../core/account/registration.js';
+import type { SubscriptionService } from '../core/plans/subscription-service.js';
+import { registerPlusAuthSubscriptionRoutes } from '../dialects/plusauth/subscription-routes.js';
 import { registerVaultKeystoreRoutes } from '../dialects/vault/keystore-routes.js';
 import { type SessionOwner, registerVaultOwnSessionRoutes, registerVaultUserSessionRoutes } from '../dialects/vault/session-routes.js';
 import type { SessionService } from '../core/sessions/session-service.js';
@@ -70,6 +72,8 @@ export interface AppDeps {
   userTokens: (token: string) => Promise<SessionOwner | undefined>;
   /** Self-service sign-up on the hosted pages. */
   registration: Registration;
+  /** Tenants' subscription plans (GET/PUT /tenants/{tenant_id}/subscription). */
+  subscriptions: SubscriptionService;
   /** True when the database answers (GET /api/status). */
   ready: () => Promise<boolean>;
   logger: Logger | false;
@@ -246,6 +250,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: PLUSAUTH_USERS.prefix },
   );
+  // PlusAuth: a tenant's subscription beside the Vault's routes under /tenants, in PlusAuth's error shape.
+  await app.register(async (plusauth) => registerPlusAuthSubscriptionRoutes(plusauth, deps), { prefix: VAULT.prefix });
   // OAuth endpoints render with renderOAuthFailure (src/dialects/oauth/errors.ts).
   // Hosted pages under /{slug}/… and their assets, with their own error pages (src/pages).
   await registerPages(app, deps);

@@ -6,8 +6,8 @@
  *
  * Field names: core errors name core paths (`tokens.accessTokenKeyId`). A route whose dialect
  * names them otherwise says how in its config, `{ errorFields: (corePath) => dialectPath }`;
- * the scope applies it to `invalid` failures before rendering. Schema failures already name
- * the request's own fields and are left as they are.
+ * the scope applies it to `invalid` and `planLimit` failures before rendering. Schema failures
+ * already name the request's own fields and are left as they are.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Failure, classify } from './failure.js';
@@ -30,7 +30,9 @@ export type FailureRenderer = (failure: Failure) => Rendered;
 
 function withFieldNames(failure: Failure, request: FastifyRequest): Failure {
   const rename = request.routeOptions?.config?.errorFields;
-  if (failure.type !== 'invalid' || !rename) return failure;
+  if (!rename) return failure;
+  if (failure.type === 'planLimit') return { ...failure, problems: failure.problems.map((p) => (p.field === undefined ? p : { ...p, field: rename(p.field) })) };
+  if (failure.type !== 'invalid') return failure;
   return { ...failure, problems: failure.problems.map((p) => ({ ...p, field: rename(p.field) })) };
 }
 
@@ -67,6 +69,7 @@ export function renderBareFailure(failure: Failure): Rendered {
     case 'unauthenticated':
       return { status: 401 };
     case 'notPermitted':
+    case 'planLimit':
       return { status: 403 };
     case 'unavailable':
       return { status: 503 };

@@ -4,7 +4,7 @@
  * never look at the thrown error themselves, so the kinds of failure are all listed here.
  */
 import type { FastifyError } from 'fastify';
-import { Conflict, DependencyUnavailable, type FieldProblem, type GeneralProblem, NotFound, NotPermitted, ValidationFailed } from '../core/errors.js';
+import { Conflict, DependencyUnavailable, type FieldProblem, type GeneralProblem, NotFound, NotPermitted, PlanLimitExceeded, type PlanProblem, ValidationFailed } from '../core/errors.js';
 import type { ErrorObject } from './ajv.js';
 import { BodyRefused } from './json-body.js';
 
@@ -27,6 +27,8 @@ export type Failure =
   | { type: 'invalid'; problems: FieldProblem[]; general: GeneralProblem[] }
   | { type: 'notFound'; what: string }
   | { type: 'notPermitted' }
+  /** The tenant's subscription plan refuses it (core/plans): limits and plans named; fields are core paths. */
+  | { type: 'planLimit'; problems: PlanProblem[] }
   | { type: 'unauthenticated' }
   | { type: 'protocol'; code: string; message: string }
   | { type: 'unavailable'; message: string }
@@ -70,6 +72,7 @@ export function classify(error: unknown): Failure {
   if (error instanceof Conflict) return { type: 'invalid', problems: [{ field: error.field ?? 'id', kind: 'duplicate', message: `This ${error.field ?? 'value'} is already taken.` }], general: [] };
   if (error instanceof NotFound) return { type: 'notFound', what: error.what };
   if (error instanceof NotPermitted) return { type: 'notPermitted' };
+  if (error instanceof PlanLimitExceeded) return { type: 'planLimit', problems: error.problems };
   if (error instanceof Unauthenticated) return { type: 'unauthenticated' };
   if (error instanceof ProtocolError) return { type: 'protocol', code: error.code, message: error.message };
   if (error instanceof DependencyUnavailable) return { type: 'unavailable', message: error.message };

@@ -16,6 +16,7 @@ export const TAGS = [
   { name: 'Login', description: 'FusionAuth Login API' },
   { name: 'User account', description: 'FusionAuth forgotten passwords, password changes and email verification' },
   { name: 'Email Template', description: 'FusionAuth Email Template API' },
+  { name: 'PlusAuth: Subscription', description: "A tenant's subscription plan and what it allows (superuser key only); errors in PlusAuth's shape" },
   { name: 'Vault: Users', description: 'Vault (snake_case) user API under /tenants/{tenant_id}' },
   { name: 'Vault: Blocked lists', description: 'Vault blocked IP addresses and users' },
   { name: 'Vault: OIDC', description: 'The doors to a tenant\'s OpenID Provider: token exchange and logout (the provider itself is described by each issuer\'s discovery document)' },

@@ -8,11 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { loadConfig } from '../../src/config/config.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { BUNDLED_GEOIP_DB } from '../../src/clientinfo/country.js';
+import { catalogueJson } from '../support/plans.js';
 
 const MAIN = path.resolve('dist/src/main.js');
-const VARIABLES = ['PORT', 'HOST', 'PUBLIC_URL', 'DATABASE_URL', 'TESSERA_API_KEY', 'TESSERA_MASTER_KEY', 'TESSERA_DATA_DIR', 'LOG_LEVEL', 'TRUST_PROXY', 'UV_THREADPOOL_SIZE', 'GEOIP_DB', 'TESSERA_REGION'];
+const VARIABLES = ['PORT', 'HOST', 'PUBLIC_URL', 'DATABASE_URL', 'TESSERA_API_KEY', 'TESSERA_MASTER_KEY', 'TESSERA_DATA_DIR', 'LOG_LEVEL', 'TRUST_PROXY', 'UV_THREADPOOL_SIZE', 'GEOIP_DB', 'TESSERA_REGION', 'TESSERA_PLANS', 'TESSERA_DEFAULT_PLAN'];
 
 /** Runs main in `cwd` with only `env` set of the configuration variables. */
 function runMain(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -42,6 +43,23 @@ describe('configuration errors', () => {
   const aFile = path.join(root, 'a-file');
   fs.writeFileSync(aFile, 'not a folder');
   after(() => fs.rmSync(root, { recursive: true, force: true }));
+  /** Plan catalogue files, each wrong in one way (and one right). */
+  const plansFile = (name: string, text: string) => {
+    const file = path.join(root, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const withoutPro = catalogueJson();
+  delete withoutPro.plans.pro;
+  const plans = {
+    notJson: plansFile('plans-not-json.json', '{"plans": {"free": '),
+    noPro: plansFile('plans-no-pro.json', JSON.stringify(withoutPro)),
+    badCount: plansFile('plans-bad-count.json', JSON.stringify(catalogueJson({ free: { max_users: 'many' } }))),
+    badFlag: plansFile('plans-bad-flag.json', JSON.stringify(catalogueJson({ basic: { 'mfa.webauthn': 1 } }))),
+    unknownMember: plansFile('plans-unknown-member.json', JSON.stringify(catalogueJson({ pro: { max_widgets: 3 } as never }))),
+    extraPlan: plansFile('plans-extra-plan.json', JSON.stringify({ plans: { ...catalogueJson().plans, gold: catalogueJson().plans.pro } })),
+    good: plansFile('plans-good.json', JSON.stringify(catalogueJson({ free: { max_users: 42, hooks: 2 } }))),
+  };
 
   const secretKey = 'secret-but-short';
   const cases: Array<[variable: string, value: () => string, secret?: string]> = [
@@ -75,6 +93,16 @@ describe('configuration errors', () => {
     ['TESSERA_REGION', () => 'EU 1'],
     ['TESSERA_REGION', () => '-eu'],
     ['TESSERA_REGION', () => 'r'.repeat(33)],
+    ['TESSERA_DEFAULT_PLAN', () => 'gold'],
+    ['TESSERA_DEFAULT_PLAN', () => 'Free'],
+    ['TESSERA_PLANS', () => path.join(root, 'no-such-plans.json')],
+    ['TESSERA_PLANS', () => root],
+    ['TESSERA_PLANS', () => plans.notJson],
+    ['TESSERA_PLANS', () => plans.noPro],
+    ['TESSERA_PLANS', () => plans.badCount],
+    ['TESSERA_PLANS', () => plans.badFlag],
+    ['TESSERA_PLANS', () => plans.unknownMember],
+    ['TESSERA_PLANS', () => plans.extraPlan],
   ];
   for (const [variable, value, secret] of cases) {
     test(`${variable}=${JSON.stringify(value().replace(root, '<tmp>').slice(0, 40))}: exit 2, one line naming it, nothing created`, async () => {
@@ -93,6 +121,37 @@ describe('configuration errors', () => {
       assert.equal(fs.readFileSync(aFile, 'utf8'), 'not a folder');
     });
   }
+
+  test('a refused plan catalogue is named to the place in the file, in one line', () => {
+    const refusal = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        assert.ok(!error.message.includes('\n'), error.message);
+        return error.message;
+      }
+      assert.fail('accepted');
+    };
+    assert.match(refusal({ TESSERA_PLANS: path.join(root, 'no-such-plans.json') }), /^TESSERA_PLANS file ".*no-such-plans\.json" cannot be read \(ENOENT\)$/);
+    assert.match(refusal({ TESSERA_PLANS: plans.notJson }), /^TESSERA_PLANS file ".*" is not valid JSON: /);
+    assert.match(refusal({ TESSERA_PLANS: plans.noPro }), /: plans\.pro is missing \(every plan must be defined: free, basic, pro, enterprise, on-premise\)$/);
+    assert.match(refusal({ TESSERA_PLANS: plans.badCount }), /: plans\.free\.max_users must be an integer from -1 \(no limit\) to 2147483647, got "many"$/);
+    assert.match(refusal({ TESSERA_PLANS: plans.badFlag }), /: plans\.basic\.mfa\.webauthn must be true or false, got 1$/);
+    assert.match(refusal({ TESSERA_PLANS: plans.unknownMember }), /: plans\.pro\.max_widgets is not a plan detail/);
+    assert.match(refusal({ TESSERA_PLANS: plans.extraPlan }), /: plans\.gold is not a plan \(the plans are free, basic, pro, enterprise, on-premise\)$/);
+    assert.equal(refusal({ TESSERA_DEFAULT_PLAN: 'gold' }), 'TESSERA_DEFAULT_PLAN must be one of free, basic, pro, enterprise, on-premise, got "gold"');
+  });
+
+  test('the plan catalogue: the shipped one and on-premise by default; an operator\'s file and default plan when given', () => {
+    const shipped = loadConfig({});
+    assert.equal(shipped.defaultPlan, 'on-premise');
+    assert.deepEqual(shipped.plans, catalogueJson().plans);
+    const own = loadConfig({ TESSERA_PLANS: plans.good, TESSERA_DEFAULT_PLAN: 'basic' });
+    assert.equal(own.defaultPlan, 'basic');
+    assert.equal(own.plans.free.max_users, 42);
+    assert.equal(own.plans.free.hooks, 2);
+  });
 
   test('valid values are taken as documented', () => {
     const dataDir = path.join(root, 'not-yet', 'data');

@@ -91,6 +91,8 @@ for (const backend of backends()) {
       assert.deepEqual(statuses('get', '/client/tenant'), ['200', '404', '422']);
       assert.deepEqual(statuses('post', '/api/tenant'), ['200', '400', '401', '413', '415']);
       assert.deepEqual(statuses('delete', '/api/tenant/{tenantId}'), ['200', '202', '401', '404']);
+      assert.deepEqual(statuses('get', '/tenants/{tenant_id}/subscription'), ['200', '401', '403', '404']);
+      assert.deepEqual(statuses('put', '/tenants/{tenant_id}/subscription'), ['200', '400', '401', '403', '404', '413', '415']);
       assert.deepEqual(statuses('post', '/api/login'), ['200', '203', '212', '400', '401', '404', '409', '413', '415', '429']);
       assert.ok(statuses('post', '/api/user/forgot-password').includes('503'), 'mail can fail');
       assert.ok(statuses('put', '/api/user/verify-email').includes('503'), 'mail can fail');
@@ -210,6 +212,12 @@ for (const backend of backends()) {
       assert.equal(check('post', '/tenants', 422, (await t.fetch('/tenants', { method: 'POST', body: { tenant_id: 'Bad Id' } })).body), undefined);
       const badClient = await t.fetch('/clients', { method: 'POST', body: { client_id: 'x', name: 'X', tenant_id: 'default', redirect_uris: ['http://x.example'] } });
       assert.equal(check('post', '/clients', 422, badClient.body), undefined);
+
+      const plan = await t.fetch('/tenants/default/subscription');
+      assert.equal(check('get', '/tenants/{tenant_id}/subscription', 200, plan.body), undefined);
+      assert.notEqual(check('get', '/tenants/{tenant_id}/subscription', 200, { plan: 'gold', plan_details: plan.body.plan_details }), undefined, 'the check can fail');
+      assert.equal(check('put', '/tenants/{tenant_id}/subscription', 400, (await t.fetch('/tenants/default/subscription', { method: 'PUT', body: { plan: 'gold' } })).body), undefined);
+      assert.equal(check('get', '/tenants/{tenant_id}/subscription', 404, (await t.fetch('/tenants/no-such-tenant/subscription')).body), undefined);
     });
 
     test('the API reference at /api/docs is HTML whose assets all load from this server', async () => {

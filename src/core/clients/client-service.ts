@@ -16,6 +16,7 @@ import type { ClientRecord, Storage } from '../../storage/contract.js';
 import { Conflict, type FieldProblem, NotFound, ValidationFailed, problem } from '../errors.js';
 import type { ChangeBus } from '../events/change-bus.js';
 import type { KeystoreService } from '../keys/keystore-service.js';
+import type { PlanPolicy } from '../plans/plan-policy.js';
 import type { Tenant } from '../tenants/settings.js';
 import { MAX_URI_LENGTH, redirectUriProblem, webUrlProblem } from './uris.js';
 
@@ -150,7 +151,8 @@ function problemsOf(input: ClientInput, clientType: ClientType, method: TokenEnd
 }
 
 export class ClientService {
-  constructor(private readonly deps: { storage: Storage; changes: ChangeBus; keystore: Pick<KeystoreService, 'addAlgorithm'>; now: () => number }) {}
+  /** `plans` holds a tenant to its plan's `max_clients` (checked again inside the creating transaction). */
+  constructor(private readonly deps: { storage: Storage; changes: ChangeBus; keystore: Pick<KeystoreService, 'addAlgorithm'>; plans: PlanPolicy; now: () => number }) {}
 
   /** A client that signs its ID tokens with EdDSA needs the tenant's keystore to have an Ed25519 family. */
   private async keysFor(tenant: Tenant, signingAlg: SigningAlg): Promise<void> {
@@ -165,9 +167,11 @@ export class ClientService {
     const secret = clientType === 'public' ? null : (input.secret ?? newClientSecret());
     const now = this.deps.now();
     const record: ClientRecord = { ...this.fields(tenant, input, clientType, method), secretHash: secret === null ? null : sha256Hex(secret), createdAt: now, updatedAt: now };
+    await this.deps.plans.checkClientRoom(tenant, this.deps.storage, { lock: false });
     await this.keysFor(tenant, record.signingAlg);
     try {
       await this.deps.changes.transaction(async (tx, emit) => {
+        await this.deps.plans.checkClientRoom(tenant, tx, { lock: true });
         await tx.forTenant(tenant.id).clients.insert(record);
         await emit({ type: 'client.created', clientId: record.clientId, tenantId: tenant.id });
       });

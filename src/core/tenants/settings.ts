@@ -238,7 +238,10 @@ export interface TenantSettings {
     } | null;
   };
 
-  /** PlusAuth subscription plan (limits are enforced by the plan catalogue). */
+  /**
+   * PlusAuth subscription plan; what each allows is the plan catalogue's (core/plans). A new
+   * tenant is put on the install's default plan (TESSERA_DEFAULT_PLAN) by the tenant service.
+   */
   subscription: { plan: 'free' | 'basic' | 'pro' | 'enterprise' | 'on-premise' };
 
   /** The hosted pages' logo and colours (a Tessera extension, src/core/tenants/branding.ts). */
@@ -391,7 +394,8 @@ export function defaultTenantSettings(input: { issuer: string; accessTokenKeyId:
       useLiveness: false,
       liveness: null,
     },
-    subscription: { plan: 'free' },
+    // The tenant service replaces it with TESSERA_DEFAULT_PLAN when the tenant is created.
+    subscription: { plan: 'on-premise' },
     branding: { ...DEFAULT_BRANDING },
   };
 }

@@ -13,6 +13,7 @@ import type { KeystoreService } from '../keys/keystore-service.js';
 import { READ_CACHE_TTL_MS, ReadCache } from '../read-cache.js';
 import { isUuid } from '../../util/uuid.js';
 import { isAccountId } from '../access/accounts.js';
+import type { PlanPolicy } from '../plans/plan-policy.js';
 import { checkTenantSettings } from './rules.js';
 import type { TenantBranding } from './branding.js';
 import type { Tenant, TenantSettings } from './settings.js';
@@ -37,6 +38,11 @@ export interface CreateTenant extends Partial<TenantDraft> {
   createdBy: string;
   /** Copy every setting of this tenant (FusionAuth sourceTenantId). */
   sourceTenantId?: string;
+  /**
+   * What the creating API starts a tenant with (its documented defaults; the core's when left
+   * out): settings a feature of the new tenant's plan guards may keep these values (core/plans).
+   */
+  planBaseline?: TenantSettings;
 }
 
 const MAX_SLUG_ATTEMPTS = 50;
@@ -58,6 +64,8 @@ export class TenantService {
       publicUrl: string;
       /** The region a new tenant records when its settings name none (TESSERA_REGION). */
       region: string;
+      /** Subscription plans: a new tenant's plan, and what each plan allows (core/plans). */
+      plans: PlanPolicy;
       now: () => number;
       cacheTtlMs?: number;
       log?: { error: (obj: unknown, msg: string) => void };
@@ -160,6 +168,8 @@ export class TenantService {
     // A given slug that is taken is the caller's to hear about first (it may be the name too).
     if (request.slug !== undefined && (await this.deps.storage.tenants.findBySlug(request.slug))) throw new ValidationFailed([problem('slug', 'duplicate', 'A tenant with this slug already exists.')]);
     await this.assertNameFree(name);
+    // max_tenants counts the tenants the creating account made.
+    settings = await this.deps.plans.admitNewTenant(settings, { baseline: request.planBaseline, accountTenants: () => this.deps.storage.tenants.listCreatedBy(request.createdBy) });
 
     const newKeys = await this.prepareMissingKeys(id, name, settings);
     const baseSlug = request.slug ?? slugFromName(name);
@@ -209,6 +219,7 @@ export class TenantService {
           ]);
         }
         await this.validate(settings, [], tx);
+        this.deps.plans.checkSettingsChange(current.settings, settings);
         if (name !== current.name && (await tx.tenants.nameTaken(name, id))) {
           throw new ValidationFailed([problem('name', 'duplicate', 'A tenant with this name already exists.')]);
         }

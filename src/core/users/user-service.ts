@@ -8,6 +8,7 @@ import { type StoredPassword, PASSWORD_SCHEMES, hashPassword, isKnownScheme } fr
 import type { Storage, UserRepository } from '../../storage/contract.js';
 import { Conflict, type FieldProblem, NotFound, ValidationFailed, problem } from '../errors.js';
 import type { Signals } from '../events/signals.js';
+import type { PlanPolicy } from '../plans/plan-policy.js';
 import { checkPasswordRules, historyDepth, reusesPrevious } from '../passwords/policy.js';
 import type { Tenant } from '../tenants/settings.js';
 import type { User, UserPage, UserQuery } from './user.js';
@@ -53,8 +54,11 @@ function asDuplicate(error: unknown): unknown {
 }
 
 export class UserService {
-  /** `signals` hears of new users and changed addresses (the email flows act on them). */
-  constructor(private readonly deps: { storage: Storage; now: () => number; signals: Signals }) {}
+  /**
+   * `signals` hears of new users and changed addresses (the email flows act on them); `plans`
+   * holds a tenant to its plan's `max_users`.
+   */
+  constructor(private readonly deps: { storage: Storage; now: () => number; signals: Signals; plans: PlanPolicy }) {}
 
   private users(tenant: Tenant, storage: Storage = this.deps.storage): UserRepository {
     return storage.forTenant(tenant.id).users;
@@ -83,12 +87,14 @@ export class UserService {
   }
 
   async create(tenant: Tenant, input: UserInput): Promise<User> {
+    await this.deps.plans.checkUserRoom(tenant, this.deps.storage, 1);
     const user = await this.build(tenant, input);
     await this.assertFree(tenant, user, true);
     try {
       await this.deps.storage.transaction(async (tx) => {
         const users = this.users(tenant, tx);
         await users.insert([user]);
+        await this.deps.plans.checkUserCount(tenant, tx);
         if (user.password) await users.rememberPassword(user.id, user.password, user.createdAt, historyDepth(tenant.settings.passwordPolicy));
       });
     } catch (error) {
@@ -177,7 +183,8 @@ export class UserService {
   /**
    * Creates many users in one transaction: the valid ones all, or — on a database error — none.
    * Usernames already taken (in the tenant or earlier in the batch) are reported as duplicates;
-   * users that fail validation are reported as failed.
+   * users that fail validation are reported as failed. A batch whose new users would take the
+   * tenant past its plan's `max_users` is refused whole (PlanLimitExceeded).
    */
   async createMany(tenant: Tenant, inputs: UserInput[]): Promise<BatchResult> {
     const failed: string[] = [];
@@ -214,7 +221,11 @@ export class UserService {
       duplicates.push(u.username ?? u.email ?? u.id);
       return false;
     });
-    await this.deps.storage.transaction((tx) => this.users(tenant, tx).insert(toInsert));
+    await this.deps.plans.checkUserRoom(tenant, this.deps.storage, toInsert.length);
+    await this.deps.storage.transaction(async (tx) => {
+      await this.users(tenant, tx).insert(toInsert);
+      await this.deps.plans.checkUserCount(tenant, tx);
+    });
     return { created: toInsert.length, failedUsernames: failed, duplicateUsernames: duplicates };
   }
 

@@ -13,6 +13,7 @@ import * as m011 from './011_oidc_accounts.js';
 import * as m012 from './012_sessions.js';
 import * as m013 from './013_hosted_pages.js';
 import * as m014 from './014_creators.js';
+import * as m015 from './015_subscription_plans.js';
 
 /** Migrations are compiled in (no directory scanning), so `dist/` runs anywhere. */
 export function migrationProvider(kind: DatabaseKind): MigrationProvider {
@@ -32,6 +33,7 @@ export function migrationProvider(kind: DatabaseKind): MigrationProvider {
         '012_sessions': m012,
         '013_hosted_pages': m013,
         '014_creators': m014,
+        '015_subscription_plans': m015,
       };
     },
   };

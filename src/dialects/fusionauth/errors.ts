@@ -2,9 +2,11 @@
  * FusionAuth's error shape, rendered in one place (the /api scope's error handler):
  *   400 {"fieldErrors": {"tenant.name": [{"code": "[blank]tenant.name", "message": "…"}]}, "generalErrors": [...]}
  * 401 and 404 carry no body, as FusionAuth documents. 413, 415, 500 and 503 carry
- * generalErrors (FusionAuth's document is silent on their bodies).
+ * generalErrors (FusionAuth's document is silent on their bodies). A refusal by the tenant's
+ * plan is a 400 too (FusionAuth's one status for a refused request): `[planLimit]<field>` on
+ * the setting refused, or a general `[planLimit]<limit>` (`[planLimit]max_tenants`).
  */
-import type { FieldProblem, GeneralProblem, ProblemKind } from '../../core/errors.js';
+import type { FieldProblem, GeneralProblem, PlanProblem, ProblemKind } from '../../core/errors.js';
 import type { ErrorObject } from '../../http/ajv.js';
 import type { Rendered } from '../../http/error-scope.js';
 import type { Failure } from '../../http/failure.js';
@@ -42,6 +44,20 @@ export function faErrors(problems: Array<{ field: string; kind: ProblemKind; mes
     if (!list.some((e) => e.code === code)) list.push({ code, message: p.message });
   }
   if (general.length) body.generalErrors = general.map((g) => ({ code: g.code, message: g.message }));
+  return body;
+}
+
+/** Plan refusals: on the refused setting's field, or general for a count limit. */
+export function faPlanErrors(problems: PlanProblem[]): FaErrors {
+  const body: FaErrors = {};
+  for (const p of problems) {
+    if (p.field === undefined) {
+      (body.generalErrors ??= []).push({ code: `[planLimit]${p.limit}`, message: p.message });
+      continue;
+    }
+    const list = ((body.fieldErrors ??= {})[p.field] ??= []);
+    if (!list.some((e) => e.message === p.message)) list.push({ code: `[planLimit]${p.field}`, message: p.message });
+  }
   return body;
 }
 
@@ -112,6 +128,8 @@ export function renderFaFailure(failure: Failure): Rendered {
     }
     case 'invalid':
       return { status: 400, body: faErrors(failure.problems, failure.general) };
+    case 'planLimit':
+      return { status: 400, body: faPlanErrors(failure.problems) };
     case 'notFound':
     case 'noRoute':
       return { status: 404 };

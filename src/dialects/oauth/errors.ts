@@ -86,6 +86,8 @@ export function renderOAuthFailure(failure: Failure): Rendered {
       return oauth('invalid_client', 'Client authentication failed.');
     case 'notPermitted':
       return oauth('unauthorized_client', 'The client is not allowed to make this request.');
+    case 'planLimit':
+      return oauth('access_denied', failure.problems.map((p) => p.message).join(' '));
     case 'unavailable':
       return oauth('temporarily_unavailable', failure.message);
     case 'client':

@@ -6,6 +6,8 @@
  *   {"error": "invalid_request", "error_description": "…", "details": [{"field": "password_policy.min", "code": "tooShort", "message": "…"}]}
  * Statuses: 400 refused input, 401 no or wrong credentials, 403 not permitted (a missing scope
  * such as `read:tenant`), 404 not found, 413/415 unreadable body, 503 an outage, 500 a bug.
+ * A refusal by the tenant's plan is 403 `plan_limit_exceeded`, one detail per refusal: `field`
+ * the setting refused (or the limit, for a count), `code` the plan detail (`max_users`, `ciba`, …).
  * Field names are the dialect's (snake_case): routes give `config.errorFields` to translate
  * core paths.
  */
@@ -60,6 +62,13 @@ export function renderPlusAuthFailure(failure: Failure): Rendered {
       return error(401, 'unauthorized', 'Credentials are missing or invalid.');
     case 'notPermitted':
       return error(403, 'forbidden', 'These credentials do not permit this request.');
+    case 'planLimit':
+      return error(
+        403,
+        'plan_limit_exceeded',
+        failure.problems.map((p) => p.message).join(' '),
+        failure.problems.map((p) => ({ field: p.field ?? p.limit, code: p.limit, message: p.message })),
+      );
     case 'unavailable':
       return error(503, 'service_unavailable', failure.message);
     case 'protocol':

@@ -3,7 +3,9 @@
  * error handler):
  *   422 {"detail": [{"loc": ["body", "username"], "msg": "…", "type": "value_error"}]}
  *   401/403/404/413/415/500/503 {"detail": "…"}
- * `loc` starts with the part of the request at fault: body, query, path or header.
+ * `loc` starts with the part of the request at fault: body, query, path or header. A refusal
+ * by the tenant's plan is 403 (allowed input, not allowed on this plan), its detail naming
+ * the limit and the plan: `{"detail": "The free plan allows at most 3 users in a tenant (max_users), …"}`.
  */
 import type { FieldProblem } from '../../core/errors.js';
 import type { ErrorObject } from '../../http/ajv.js';
@@ -97,6 +99,8 @@ export function renderVaultFailure(failure: Failure): Rendered {
       return { status: 401, body: { detail: 'Not authenticated' }, headers: { 'www-authenticate': 'Bearer' } };
     case 'notPermitted':
       return message(403, 'Not permitted for this API key');
+    case 'planLimit':
+      return message(403, failure.problems.map((p) => p.message).join(' '));
     case 'unavailable':
       return message(503, failure.message);
     case 'client':

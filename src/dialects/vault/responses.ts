@@ -16,7 +16,7 @@ const message = (description: string) => Type.Object({ detail: Type.String() }, 
 
 const ERROR_BODIES: Record<number, object> = {
   401: message('No API key, or a wrong one'),
-  403: message('The API key may not do this, or not for this tenant'),
+  403: message("The API key may not do this, or not for this tenant; or the tenant's plan does not allow it (the detail names the limit and the plan)"),
   404: message('The tenant, or the object, does not exist'),
   413: message('The body is larger than the limit'),
   415: message('The body is not application/json'),

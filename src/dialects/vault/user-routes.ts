@@ -155,7 +155,7 @@ export function registerVaultUserRoutes(app: FastifyInstance, deps: { users: Use
   );
 
   const batchOp = {
-    summary: 'Create up to 10,000 users in one transaction; a refused user fails alone',
+    summary: "Create up to 10,000 users in one transaction; a refused user fails alone, a batch past the plan's max_users is refused whole (403)",
     tag: TAG,
     params: VaultTenantParams,
     body: BatchCreateSchema,

@@ -52,7 +52,7 @@ function resolver(doc: JsonSchema): (schema: unknown) => JsonSchema {
 
 export function dialectOf(path: string): Dialect {
   if (path.startsWith('/api/')) return 'fusionauth';
-  if (/^\/tenants\/[^/]+\/settings(\/|$)/.test(path) || /^\/users(\/|$)/.test(path)) return 'plusauth';
+  if (/^\/tenants\/[^/]+\/(settings(\/|$)|subscription$)/.test(path) || /^\/users(\/|$)/.test(path)) return 'plusauth';
   if (path.startsWith('/tenants/') || /^\/(clients?|sessions)(\/|$)/.test(path)) return 'vault';
   return 'other';
 }
