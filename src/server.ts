@@ -123,7 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   oidcPurge.start();
   revokeRefreshTokensPerPolicy({ storage, signals, ...(log ? { log } : {}) });
 
-  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, sessions, userTokens, registration, subscriptions, ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc, region: config.region });
+  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, sessions, userTokens, registration, subscriptions, planDetails: (plan) => plans.details(plan), ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc, region: config.region });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -104,7 +104,7 @@ export function refuseUnreservedRoutes(app: FastifyInstance): void {
 }
 
 /** PlusAuth's tenant settings live under the Vault's prefix: /tenants/{tenant_id}/settings[/…]. */
-const PLUSAUTH_SETTINGS_URL = /^\/tenants\/[^/?]+\/settings(?:[/?]|$)/;
+const PLUSAUTH_SETTINGS_URL = /^\/tenants\/[^/?]+\/(?:settings|subscription)(?:[/?]|$)/;
 
 /** The /tenants prefix: the Vault's, but for PlusAuth's settings. */
 function renderTenantsFailure(failure: Failure): Rendered {

@@ -95,7 +95,9 @@ for (const backend of backends()) {
       assert.equal(entry.updated_at, new Date(stored.lastUpdateInstant).toISOString());
       assert.match(entry.created_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       assert.deepEqual(entry.settings, (await t.fetch(`/tenants/${target}/settings`)).body);
-      assert.deepEqual(entry.subscription, { plan: 'free' }, 'the plan as stored (plan_details come with the plan catalogue)');
+      const subscription = await t.fetch(`/tenants/${entry.tenant_id}/subscription`, { headers: { authorization: `Bearer ${t.apiKey}` } });
+      assert.equal(subscription.status, 200, subscription.text);
+      assert.deepEqual(entry.subscription, subscription.body, 'the plan and its details, as GET /tenants/{tenant_id}/subscription shows them');
       assert.equal(stored.settings.region, 'eu-test-1');
     });
 

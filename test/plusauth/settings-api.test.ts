@@ -114,7 +114,8 @@ for (const backend of backends()) {
       const created = await create(id);
       assert.deepEqual(created.settings, PLUSAUTH_DEFAULT_SETTINGS);
       // Seed 002: the region's value tr-1 (TESSERA_REGION's default), the plan free.
-      assert.deepEqual([created.tenant_id, created.region, created.subscription], [id, 'tr-1', { plan: 'free' }]);
+      assert.deepEqual([created.tenant_id, created.region, created.subscription.plan], [id, 'tr-1', 'on-premise'], 'a self-hosted install puts new tenants on on-premise (TESSERA_DEFAULT_PLAN)');
+      assert.equal(created.subscription.plan_details.max_users, -1, 'unlimited');
       const read = await settings(id);
       assert.equal(read.status, 200);
       assert.deepEqual(read.body, PLUSAUTH_DEFAULT_SETTINGS);

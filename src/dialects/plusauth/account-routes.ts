@@ -72,7 +72,7 @@ export function registerPlusAuthAccountRoutes(app: FastifyInstance, deps: PlusAu
     assertAccountAccess(principal, 'create', request.params.user_id);
     const body = request.body;
     const settings = applyPlusAuthSettings(plusAuthTenantDefaults(), body.settings ?? {});
-    const tenant = await deps.tenants.create({}, { name: body.tenant_id, slug: body.tenant_id, createdBy: request.params.user_id, settings });
+    const tenant = await deps.tenants.create({}, { name: body.tenant_id, slug: body.tenant_id, createdBy: request.params.user_id, settings, planBaseline: plusAuthTenantDefaults() });
     return reply.code(201).send(await toPlusAuthTenant(tenant, deps));
   });
 }

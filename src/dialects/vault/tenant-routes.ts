@@ -34,7 +34,7 @@ export function registerVaultTenantRoutes(app: FastifyInstance, deps: { tenants:
     assertAccountAccess(principal, 'create', accountOf(principal));
     const body = request.body;
     const settings = applyVaultTenant(vaultTenantDefaults(), completeVaultTenant(body));
-    await deps.tenants.create({}, { name: nameFromDisplayName(body.display_name ?? '', body.tenant_id), slug: body.tenant_id, createdBy: accountOf(principal), settings });
+    await deps.tenants.create({}, { name: nameFromDisplayName(body.display_name ?? '', body.tenant_id), slug: body.tenant_id, createdBy: accountOf(principal), settings, planBaseline: vaultTenantDefaults() });
     return reply.code(201).send(null);
   });
 
