@@ -42,7 +42,7 @@ for (const backend of backends()) {
         tenant_id: id, client_id: 'old', name: 'Old', redirect_uris: '[]', post_logout_redirect_uris: '[]', allowed_scopes: '["openid"]', token_endpoint_auth_method: 'none', client_type: 'public', signing_alg: 'RS256', created_at: 1, updated_at: 1,
       }).execute();
 
-      const { error } = await migrator.migrateToLatest();
+      const { error } = await migrator.migrateTo('013_hosted_pages');
       assert.ifError(error);
       const client = await db.selectFrom('clients').select('consent_required').where('client_id', '=', 'old').executeTakeFirstOrThrow();
       assert.equal(Number(client.consent_required), 0);
