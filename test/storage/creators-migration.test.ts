@@ -6,33 +6,21 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import { migrationProvider } from '../../src/db/migrations/index.js';
-import { type TestDatabase, backends } from '../support/backends.js';
+import type { Kysely, Migrator } from 'kysely';
+import { backends } from '../support/backends.js';
+import { type MigratedDatabase, databaseMigratedTo } from '../support/migrations.js';
 
 for (const backend of backends()) {
   describe(`migration 014_creators on ${backend.name}`, () => {
-    let database: TestDatabase;
+    let database: MigratedDatabase;
     let db: Kysely<any>;
     let migrator: Migrator;
 
     before(async () => {
-      database = await backend.create();
-      db = new Kysely<any>({
-        dialect: backend.name === 'sqlite'
-          ? new SqliteDialect({ database: new SQLite(database.url.slice('sqlite:'.length)) })
-          : new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 2 }) }),
-      });
-      migrator = new Migrator({ db, provider: migrationProvider(backend.name) });
-      const { error } = await migrator.migrateTo('011_oidc_accounts');
-      assert.ifError(error);
+      database = await databaseMigratedTo(backend, '011_oidc_accounts');
+      ({ db, migrator } = database);
     });
-    after(async () => {
-      await db?.destroy();
-      await database?.drop();
-    });
+    after(async () => database?.drop());
 
     test('existing keys and tenants become the operator’s; new rows keep their own account', async () => {
       const tenant = (id: string) => ({ id, slug: `s-${id.slice(0, 8)}`, name: `T ${id}`, state: 'Active', settings: '{}', access_token_key_id: 'k', id_token_key_id: 'k', insert_instant: 1, last_update_instant: 1 });
