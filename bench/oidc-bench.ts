@@ -10,7 +10,9 @@
  *
  * Knobs: BENCH_OIDC_SECONDS (5 per run), BENCH_OIDC_ROUNDS (5), BENCH_OIDC_CONNECTIONS (10),
  * BENCH_OIDC_TENANTS (10000; 0 skips part 2), BENCH_OIDC_TENANT_SECONDS (5),
- * BENCH_OIDC_TENANT_ROUNDS (3), BENCH_OIDC_SEED_PARALLEL (8 tenants created at a time).
+ * BENCH_OIDC_TENANT_ROUNDS (3), BENCH_OIDC_SEED_PARALLEL (8 tenants created at a time),
+ * BENCH_OIDC_ONLY (comma-separated scenario keys, e.g. `cc-ES256,jwks`: only those side by side;
+ * for profiling one path — the report then lacks the other rows).
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -35,6 +37,7 @@ export const oidcSettings = {
   tenantSeconds: intFromEnv('BENCH_OIDC_TENANT_SECONDS', 5, 1),
   tenantRounds: intFromEnv('BENCH_OIDC_TENANT_ROUNDS', 3, 1),
   parallel: intFromEnv('BENCH_OIDC_SEED_PARALLEL', 8, 1),
+  only: (process.env.BENCH_OIDC_ONLY ?? '').split(',').map((key) => key.trim()).filter(Boolean),
 };
 
 /** Goals (issue 8). */

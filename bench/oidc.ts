@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchOidc, withOidcSection } from './oidc-bench.js';
+import { benchOidc, oidcSettings, withOidcSection } from './oidc-bench.js';
 import { isAborted, log } from './harness.js';
 
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, os.availableParallelism() * 2));
@@ -19,6 +19,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   const { section } = await benchOidc();
   process.stdout.write(`${section}\n`);
+  if (oidcSettings.only.length) {
+    log(`finished in ${((Date.now() - started) / 1000).toFixed(0)} s; BENCH_OIDC_ONLY: BENCHMARKS.md left unchanged`);
+    return;
+  }
   const report = fs.existsSync(REPORT_FILE) ? fs.readFileSync(REPORT_FILE, 'utf8') : '# Benchmarks\n';
   fs.writeFileSync(REPORT_FILE, withOidcSection(report, section));
   log(`finished in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${REPORT_FILE}`);

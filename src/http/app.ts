@@ -3,6 +3,7 @@
  * dialects, each in its own scope (prefix) with its own error and not-found handler.
  * Services are passed in explicitly; nothing is hung off the instance.
  */
+import http from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiKeyService } from '../core/apikeys/api-key-service.js';
@@ -51,6 +52,7 @@ import { registerApiDocs, registerOpenApi } from './openapi.js';
 import { registerSystemRoutes } from './system-routes.js';
 import { registerPages } from '../pages/index.js';
 import { registerOidc } from '../oidc/mount.js';
+import { issuerLane, refuseLaneShadowing } from '../oidc/issuer-lane.js';
 import { registerVaultLogoutRoutes, registerVaultTenantTokenRoute, registerVaultTokenRoute } from '../oidc/vault-endpoints.js';
 import type { ProviderPool } from '../oidc/tenant-pool.js';
 
@@ -134,7 +136,17 @@ function rendererForUrl(url: string): FailureRenderer {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // maxParamLength: path parameters are validated by the route schemas (a 129-character username
   // is the Vault's 422), not cut off by the router's default of 100 characters (414).
+  // The providers' hot endpoints reach the engine ahead of the router (src/oidc/issuer-lane.ts).
+  const lane = issuerLane({ tenants: deps.tenants, oidc: deps.oidc, trustProxy: deps.trustProxy, logger: deps.logger });
   const common = {
+    serverFactory: (handler: http.RequestListener, options: { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number }) => {
+      const server = http.createServer((req, res) => lane.route(req, res, handler));
+      // What Fastify sets on a server it makes itself.
+      if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+      if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
+      server.setTimeout(options.connectionTimeout ?? 0);
+      return server;
+    },
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: deps.bodyLimit,
     trustProxy: deps.trustProxy.length ? deps.trustProxy : false,
@@ -144,6 +156,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const app = (deps.logger ? Fastify({ ...common, loggerInstance: deps.logger }) : Fastify({ ...common, logger: false })) as unknown as FastifyInstance;
   refuseUnreservedRoutes(app);
+  refuseLaneShadowing(app);
+  app.addHook('preClose', (done) => {
+    lane.close();
+    done();
+  });
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the responses; they do not shape them. fast-json-stringify (Fastify's
   // default) would drop every property a schema does not list and coerce the rest, and the

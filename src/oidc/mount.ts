@@ -12,7 +12,8 @@ import { NotFound } from '../core/errors.js';
 import { isReservedPathSegment } from '../core/tenants/reserved-slugs.js';
 import { SLUG_PATTERN } from '../core/tenants/slug.js';
 import { isUuid } from '../util/uuid.js';
-import type { ProviderPool } from './tenant-pool.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PooledProvider, ProviderPool } from './tenant-pool.js';
 import { rememberClientAddress } from './client-address.js';
 
 export interface OidcMountDeps {
@@ -36,19 +37,26 @@ export async function findActiveTenant(find: () => Promise<Tenant>): Promise<Ten
   }
 }
 
-/** Hands the raw request to the tenant's provider as if it were mounted at `/{slug}`; `path` is the engine's. */
-export async function forwardToProvider(oidc: ProviderPool, tenant: Tenant, request: FastifyRequest, reply: FastifyReply, path: string): Promise<void> {
-  const { handle } = await oidc.get(tenant);
-  const raw = request.raw as typeof request.raw & { originalUrl?: string };
+/**
+ * Hands the raw request to the tenant's provider (its pooled `handle`) as if it were mounted at
+ * `/{slug}`; `path` is the engine's, `clientAddress` the request's as TRUST_PROXY decides.
+ */
+export function deliver(handle: PooledProvider['handle'], tenant: Tenant, raw: IncomingMessage & { originalUrl?: string }, res: ServerResponse, path: string, clientAddress: string): void {
   const query = raw.url?.includes('?') ? raw.url.slice(raw.url.indexOf('?')) : '';
   raw.originalUrl = `/${tenant.slug}${path}${query}`;
   raw.url = `${path}${query}`;
-  rememberClientAddress(raw, request.ip);
+  rememberClientAddress(raw, clientAddress);
   // The JWKS comes from memory and changes only by rotation (the next key is published ahead)
   // or revocation: relying parties may cache it briefly, so a revocation reaches them within 30 s.
-  if (path === '/jwks') reply.raw.setHeader('cache-control', 'public, max-age=30');
+  if (path === '/jwks') res.setHeader('cache-control', 'public, max-age=30');
+  handle(raw, res);
+}
+
+/** The catch-all's hand-over: the provider first (a failed build is still Fastify's to answer), then the raw request. */
+export async function forwardToProvider(oidc: ProviderPool, tenant: Tenant, request: FastifyRequest, reply: FastifyReply, path: string): Promise<void> {
+  const { handle } = await oidc.get(tenant);
   reply.hijack();
-  handle(raw, reply.raw);
+  deliver(handle, tenant, request.raw, reply.raw, path, request.ip);
 }
 
 export async function registerOidc(app: FastifyInstance, deps: OidcMountDeps): Promise<void> {

@@ -30,12 +30,20 @@ export interface PoolStats {
   capacity: number;
 }
 
+/** A pooled provider with the tenant it was built from. */
+export interface PoolEntry {
+  tenant: Tenant;
+  built: Promise<PooledProvider>;
+}
+
 export class ProviderPool {
   /**
    * Built (or building) providers by tenant id, least recently used first. A change removes the
    * entry at once, so a build that began before the change is never handed out after it.
    */
-  private readonly entries = new Map<string, Promise<PooledProvider>>();
+  private readonly entries = new Map<string, PoolEntry>();
+  /** Tenant ids by slug, for the entries held: the issuer lane finds a provider without a tenant look-up. */
+  private readonly slugs = new Map<string, string>();
   private readonly counts = { builds: 0, hits: 0, evictions: 0 };
 
   constructor(
@@ -60,32 +68,50 @@ export class ProviderPool {
 
   get(tenant: Tenant): Promise<PooledProvider> {
     const hit = this.entries.get(tenant.id);
-    if (hit) {
-      // Most recently used last.
-      this.entries.delete(tenant.id);
-      this.entries.set(tenant.id, hit);
-      this.counts.hits++;
-      return hit;
-    }
+    if (hit) return this.touch(tenant.id, hit).built;
     this.counts.builds++;
     const built = buildProvider(tenant, this.deps).then((provider) => ({ provider, handle: provider.callback() }));
-    this.entries.set(tenant.id, built);
+    const entry = { tenant, built };
+    this.entries.set(tenant.id, entry);
+    this.slugs.set(tenant.slug, tenant.id);
     // A failed build is not kept: the next request tries again.
     built.catch(() => {
-      if (this.entries.get(tenant.id) === built) this.entries.delete(tenant.id);
+      if (this.entries.get(tenant.id) === entry) this.forget(tenant.id);
     });
     while (this.entries.size > this.deps.maxProviders) {
-      this.entries.delete(this.entries.keys().next().value!);
+      this.forget(this.entries.keys().next().value!);
       this.counts.evictions++;
     }
     return built;
   }
 
+  /**
+   * The provider held for the tenant whose slug this is, with that tenant as it was built (every
+   * change to it since has removed the entry), or undefined when none is held.
+   */
+  bySlug(slug: string): PoolEntry | undefined {
+    const tenantId = this.slugs.get(slug);
+    const entry = tenantId === undefined ? undefined : this.entries.get(tenantId);
+    return entry && this.touch(tenantId!, entry);
+  }
+
   forget(tenantId: string): void {
+    const entry = this.entries.get(tenantId);
+    if (!entry) return;
     this.entries.delete(tenantId);
+    if (this.slugs.get(entry.tenant.slug) === tenantId) this.slugs.delete(entry.tenant.slug);
   }
 
   clear(): void {
     this.entries.clear();
+    this.slugs.clear();
+  }
+
+  /** Most recently used last. */
+  private touch(tenantId: string, entry: PoolEntry): PoolEntry {
+    this.entries.delete(tenantId);
+    this.entries.set(tenantId, entry);
+    this.counts.hits++;
+    return entry;
   }
 }
