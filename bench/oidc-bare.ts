@@ -38,14 +38,12 @@ export interface BareProvider {
   close(): Promise<void>;
 }
 
-export async function startBareProvider(options: BareOptions): Promise<BareProvider> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+/** The bare provider's configuration for `issuer` (the engine's in-memory adapter: none given). */
+export function bareConfiguration(issuer: string, options: BareOptions): Configuration {
   const { tokens, client, account } = options;
   const openidScopes = client.scopes.filter((scope) => OPENID_SCOPES.includes(scope));
   const apiScopes = client.scopes.filter((scope) => !OPENID_SCOPES.includes(scope));
-  const configuration: Configuration = {
+  return {
     clients: [
       {
         client_id: client.clientId,
@@ -102,7 +100,13 @@ export async function startBareProvider(options: BareOptions): Promise<BareProvi
     rotateRefreshToken: () => tokens.refreshTokenUsage === 'OneTimeUse',
     issueRefreshToken: async (_ctx, of) => of.grantTypeAllowed('refresh_token'),
   };
-  const provider = new Provider(issuer, configuration);
+}
+
+export async function startBareProvider(options: BareOptions): Promise<BareProvider> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const provider = new Provider(issuer, bareConfiguration(issuer, options));
   server.on('request', provider.callback());
   return {
     issuer,

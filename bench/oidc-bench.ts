@@ -6,7 +6,8 @@
  *    this process, on SQLite.
  * 2. 1 tenant vs BENCH_OIDC_TENANTS tenants (./oidc-tenants.ts, a child process per pool size):
  *    seeded once, then measured with the default OIDC_PROVIDER_POOL and with a pool that holds
- *    every tenant.
+ *    every tenant; then the same load against as many bare engine instances
+ *    (./oidc-bare-tenants.ts), the engine's own floor.
  *
  * Knobs: BENCH_OIDC_SECONDS (5 per run), BENCH_OIDC_ROUNDS (5), BENCH_OIDC_CONNECTIONS (10),
  * BENCH_OIDC_TENANTS (10000; 0 skips part 2), BENCH_OIDC_TENANT_SECONDS (5),
@@ -24,6 +25,8 @@ import { loadConfig } from '../src/config/config.js';
 import { startServer } from '../src/server.js';
 import { type CompareReport, type CompareRow, compareWithBare } from './oidc-compare.js';
 import type { TenantsReport, TenantsSpec } from './oidc-tenants.js';
+import type { BareTenantsSpec } from './oidc-bare-tenants.js';
+import type { OneVsMany } from './one-vs-many.js';
 import { checkAborted, intFromEnv, log } from './harness.js';
 
 export const START = '<!-- oidc bench: start -->';
@@ -46,12 +49,18 @@ const TENANTS_GOAL = 0.8;
 const RSS_GOAL_MIB = 1024;
 
 const TENANTS_CHILD = fileURLToPath(new URL('./oidc-tenants.js', import.meta.url));
+const BARE_TENANTS_CHILD = fileURLToPath(new URL('./oidc-bare-tenants.js', import.meta.url));
 
 function runTenantsChild(spec: TenantsSpec, specFile: string): Promise<TenantsReport> {
+  return runChild(TENANTS_CHILD, spec, specFile);
+}
+
+/** A benchmark in a process of its own: `script <specFile>` prints its report as JSON. */
+function runChild<Report>(script: string, spec: object, specFile: string): Promise<Report> {
   checkAborted();
   fs.writeFileSync(specFile, JSON.stringify(spec));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TENANTS_CHILD, specFile], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
+    const child = spawn(process.execPath, [script, specFile], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
     const stop = () => child.kill('SIGINT');
     process.once('SIGINT', stop);
     let out = '';
@@ -60,9 +69,9 @@ function runTenantsChild(spec: TenantsSpec, specFile: string): Promise<TenantsRe
     child.on('close', (code) => {
       process.off('SIGINT', stop);
       try {
-        resolve(JSON.parse(out) as TenantsReport);
+        resolve(JSON.parse(out) as Report);
       } catch {
-        reject(new Error(`the tenants benchmark exited ${code} without a report`));
+        reject(new Error(`${path.basename(script)} exited ${code} without a report`));
       }
     });
   });
@@ -83,7 +92,13 @@ async function sideBySide(): Promise<CompareReport> {
   }
 }
 
-async function manyTenants(): Promise<TenantsReport[]> {
+interface ManyTenants {
+  tessera: TenantsReport[];
+  /** The same load against as many bare engine instances (./oidc-bare-tenants.ts). */
+  bare: OneVsMany;
+}
+
+async function manyTenants(): Promise<ManyTenants> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-tenants-'));
   try {
     const base = {
@@ -101,7 +116,9 @@ async function manyTenants(): Promise<TenantsReport[]> {
     // The product default pool first (it seeds), then one that holds every tenant.
     const reports = [await runTenantsChild({ ...base, seed: true }, specFile)];
     if (oidcSettings.tenants > reports[0]!.pool) reports.push(await runTenantsChild({ ...base, seed: false, pool: oidcSettings.tenants }, specFile));
-    return reports;
+    const bareSpec: BareTenantsSpec = { tenants: oidcSettings.tenants, seconds: oidcSettings.tenantSeconds, rounds: oidcSettings.tenantRounds, connections: oidcSettings.connections };
+    const bare = await runChild<OneVsMany>(BARE_TENANTS_CHILD, bareSpec, specFile);
+    return { tessera: reports, bare };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -126,20 +143,23 @@ function compareTable(rows: CompareRow[]): string[] {
   ];
 }
 
-function tenantsTable(reports: TenantsReport[]): string[] {
+function tenantsTable(many: ManyTenants): string[] {
   const n = oidcSettings.tenants.toLocaleString('en');
+  const row = (who: string, r: OneVsMany, pool: string) => {
+    const ratio = r.one.cpuUsPerRequest / r.many.cpuUsPerRequest;
+    const served = r.manyPool.hits + r.manyPool.builds;
+    const hitRate = served ? `${((100 * r.manyPool.hits) / served).toFixed(1)} %` : '—';
+    const builds = served ? `${int(r.manyPool.builds)} / ${int(r.manyPool.evictions)}` : '—';
+    return (
+      `| ${who} | ${pool} | ${n0(r.one.cpuUsPerRequest)} | ${n0(r.many.cpuUsPerRequest)} | **${x(ratio)}** | ${ratio >= TENANTS_GOAL ? '**met**' : '**missed** ✗'} | ` +
+      `${n0(r.one.rps)} | ${n0(r.many.rps)} | ${hitRate} | ${builds} | ${n0(r.rss.peak)} MiB | ${r.rss.peak < RSS_GOAL_MIB ? '**met**' : '**missed** ✗'} |`
+    );
+  };
   return [
-    `| OIDC_PROVIDER_POOL | 1 tenant CPU µs/req | ${n} tenants CPU µs/req | **CPU ratio (1 ÷ ${n})** | goal ≥ ${TENANTS_GOAL}× | 1 tenant req/s | ${n} tenants req/s | pool hit rate (${n}) | providers built / evicted (${n}) | RSS peak (${n}) | goal < 1 GiB |`,
-    '| --: | --: | --: | --: | --- | --: | --: | --: | --: | --: | --- |',
-    ...reports.map((r) => {
-      const ratio = r.one.cpuUsPerRequest / r.many.cpuUsPerRequest;
-      const served = r.manyPool.hits + r.manyPool.builds;
-      const hitRate = served ? (100 * r.manyPool.hits) / served : 0;
-      return (
-        `| ${int(r.pool)}${r.pool === loadConfig({}).maxProviders ? ' (default)' : ''} | ${n0(r.one.cpuUsPerRequest)} | ${n0(r.many.cpuUsPerRequest)} | **${x(ratio)}** | ${ratio >= TENANTS_GOAL ? '**met**' : '**missed** ✗'} | ` +
-        `${n0(r.one.rps)} | ${n0(r.many.rps)} | ${hitRate.toFixed(1)} % | ${int(r.manyPool.builds)} / ${int(r.manyPool.evictions)} | ${n0(r.rss.peak)} MiB | ${r.rss.peak < RSS_GOAL_MIB ? '**met**' : '**missed** ✗'} |`
-      );
-    }),
+    `| server | OIDC_PROVIDER_POOL | 1 tenant CPU µs/req | ${n} tenants CPU µs/req | **CPU ratio (1 ÷ ${n})** | goal ≥ ${TENANTS_GOAL}× | 1 tenant req/s | ${n} tenants req/s | pool hit rate (${n}) | providers built / evicted (${n}) | RSS peak | goal < 1 GiB |`,
+    '| --- | --: | --: | --: | --: | --- | --: | --: | --: | --: | --: | --- |',
+    ...many.tessera.map((r) => row('Tessera', r, `${int(r.pool)}${r.pool === loadConfig({}).maxProviders ? ' (default)' : ''}`)),
+    row(`bare oidc-provider 9 × ${n}`, many.bare, '— (all held)'),
   ];
 }
 
@@ -152,7 +172,7 @@ export async function benchOidc(): Promise<OidcBenchResult> {
   const date = new Date();
   log(`oidc: side by side, ${oidcSettings.rounds} rounds of ${oidcSettings.seconds} s per scenario and side`);
   const compared = await sideBySide();
-  let tenants: TenantsReport[] = [];
+  let tenants: ManyTenants | undefined;
   if (oidcSettings.tenants > 0) {
     log(`oidc: 1 tenant vs ${oidcSettings.tenants} tenants`);
     tenants = await manyTenants();
@@ -160,7 +180,7 @@ export async function benchOidc(): Promise<OidcBenchResult> {
   const loadAtEnd = os.loadavg();
   const cpus = os.cpus();
   const n = oidcSettings.tenants.toLocaleString('en');
-  const seeded = tenants[0]?.seeding;
+  const seeded = tenants?.tessera[0]?.seeding;
   const lines = [
     START,
     '## OpenID Provider: Tessera tenant vs bare oidc-provider 9',
@@ -174,11 +194,11 @@ export async function benchOidc(): Promise<OidcBenchResult> {
     '',
     '### Side by side',
     '',
-    'Both servers in one process, only one under load at a time: a Tessera tenant’s provider (`startServer`, reached through Fastify at `/{slug}/…`)',
+    'Both servers in one process, only one under load at a time: a Tessera tenant’s provider (`startServer`, at `/{slug}/…`: the issuer lane for the token and JWKS endpoints)',
     'and a bare oidc-provider 9 (its own `http.Server`, nothing in front) configured as `src/oidc/provider-factory.ts` configures a tenant’s:',
     `the same signing keys (the tenant’s ${compared.jwksKeys} signing JWKs: a current and a next key per algorithm, with their certificates), features, scopes, claims, lifetimes,`,
     'refresh-token policy (Reusable: no rotation) and resource server (client credentials: a JWT access token for the issuer’s API; a user: opaque tokens).',
-    'What only Tessera does is what is measured: Fastify routing, the tenant look-up by slug, the provider pool, clients read from the database',
+    'What only Tessera does is what is measured: the issuer lane, the provider pool, clients read from the database',
     '(hashed secrets), and tokens, grants and users in SQLite — the bare provider has one static client with a plain-text secret, a fixed account and the',
     'engine’s in-memory adapter. Each scenario: one checked answer from each side, an unrecorded 2 s warm-up of each, then',
     `${oidcSettings.rounds} rounds (the side going first alternates) of ${oidcSettings.seconds} s each over ${oidcSettings.connections} connections; medians, and every round’s CPU ratio beside them; the answers are checked again afterwards.`,
@@ -189,7 +209,7 @@ export async function benchOidc(): Promise<OidcBenchResult> {
     ...compareTable(compared.rows),
     '',
   ];
-  if (tenants.length) {
+  if (tenants) {
     lines.push(
       `### 1 tenant vs ${n} tenants`,
       '',
@@ -201,15 +221,20 @@ export async function benchOidc(): Promise<OidcBenchResult> {
         : []),
       `Then each tenant’s first token, 10 at a time, and ${oidcSettings.tenantRounds} alternating rounds of ${oidcSettings.tenantSeconds} s over ${oidcSettings.connections} connections: client credentials (ES256) for tenant 0 only (“1 tenant”),`,
       `or for a tenant drawn uniformly at random from all ${n} for each request (“${n} tenants”). Pool hit rate, builds and evictions are the pool’s own counters over the ${n}-tenant rounds.`,
+      `The last row is the engine’s own floor: the same load, in a process of its own, against ${n} bare oidc-provider 9 instances — one per tenant, as the`,
+      'engine has multi-tenancy and as Tessera’s pool holds them — on one HTTP server that hands `/t{i}/…` to instance i, each configured as the side-by-side',
+      'baseline (static client, in-memory adapter) with a bench tenant’s JWKS (an ES256 current and next key of its own, one shared RS256 key) (`bench/oidc-bare-tenants.ts`).',
       `Goals (issue 8): ${n} tenants within 20 % of 1 tenant (CPU ratio ≥ ${TENANTS_GOAL}×), resident memory under 1 GiB.`,
       '',
       ...tenantsTable(tenants),
       '',
-      ...tenants.map(
+      ...tenants.tessera.map(
         (r) =>
           `- pool ${int(r.pool)}: the first token of each of the ${n} tenants took ${r.firstPass.seconds.toFixed(0)} s (${r.firstPass.cpuMsPerTenant.toFixed(2)} ms of CPU per tenant); ` +
           `RSS ${n0(r.rss.afterFirstPass)} MiB after it, ${n0(r.rss.end)} MiB at the end (heap in use ${n0(r.heapUsedMiB)} MiB); ${int(r.manyPool.size)} providers held at the end.`,
       ),
+      `- bare engine × ${n}: the first token of each took ${tenants.bare.firstPass.seconds.toFixed(0)} s (${tenants.bare.firstPass.cpuMsPerTenant.toFixed(2)} ms of CPU per instance); ` +
+        `RSS ${n0(tenants.bare.rss.afterFirstPass)} MiB after it, ${n0(tenants.bare.rss.end)} MiB at the end (heap in use ${n0(tenants.bare.heapUsedMiB)} MiB).`,
       '',
     );
   } else {

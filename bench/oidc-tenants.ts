@@ -18,9 +18,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { loadConfig } from '../src/config/config.js';
 import { defaultTenantSettings } from '../src/core/tenants/settings.js';
-import type { PoolStats } from '../src/oidc/tenant-pool.js';
 import { startServer } from '../src/server.js';
-import { call, loadCycleFromChildProcess, log } from './harness.js';
+import { call, log } from './harness.js';
+import { type OneVsMany, type Target, measureOneVsMany } from './one-vs-many.js';
 
 export interface TenantsSpec {
   databaseUrl: string;
@@ -38,31 +38,12 @@ export interface TenantsSpec {
   connections: number;
 }
 
-export interface Measured {
-  rps: number;
-  cpuUsPerRequest: number;
-  rounds: number[];
-  requests: number;
-}
-
-export interface TenantsReport {
+export interface TenantsReport extends OneVsMany {
   pool: number;
   seeding?: { seconds: number; cpuSeconds: number; tenants: number };
-  /** The pass that asks every tenant for its first token. */
-  firstPass: { seconds: number; cpuMsPerTenant: number };
-  one: Measured;
-  many: Measured;
-  /** The pool's counters over the N-tenant rounds. */
-  manyPool: { builds: number; hits: number; evictions: number; size: number };
-  /** Resident memory in MiB: after the first pass, the highest seen during the N-tenant rounds, at the end. */
-  rss: { afterFirstPass: number; peak: number; end: number };
-  heapUsedMiB: number;
 }
 
-type Target = { path: string; headers: Record<string, string> };
 
-const MiB = 1024 * 1024;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const cpuUs = () => {
   const { user, system } = process.cpuUsage();
   return user + system;
@@ -99,72 +80,8 @@ async function main(): Promise<void> {
     } else {
       targets = JSON.parse(fs.readFileSync(spec.targetsFile, 'utf8')) as Target[];
     }
-    const body = 'grant_type=client_credentials&scope=api%3Aread';
-    const probe = async (target: Target) => {
-      const response = await fetch(new URL(target.path, server.url), { method: 'POST', headers: target.headers, body });
-      const answer = (await response.json()) as { access_token?: string };
-      if (response.status !== 200 || !answer.access_token) throw new Error(`${target.path}: ${response.status} ${JSON.stringify(answer)}`);
-    };
-
-    // Every tenant's first token (its provider built), 10 at a time.
-    log(`oidc tenants: first token of each of ${targets.length} tenants (pool ${server.oidc.stats.capacity})`);
-    const passStarted = Date.now();
-    const passCpu = cpuUs();
-    let next = 0;
-    await Promise.all(Array.from({ length: 10 }, async () => {
-      for (let i = next++; i < targets.length; i = next++) await probe(targets[i]!);
-    }));
-    const firstPass = { seconds: (Date.now() - passStarted) / 1000, cpuMsPerTenant: (cpuUs() - passCpu) / 1000 / targets.length };
-    const afterFirstPass = process.memoryUsage().rss / MiB;
-
-    const run = async (which: 'one' | 'many', seconds: number) => {
-      const before = cpuUs();
-      const result = await loadCycleFromChildProcess({ baseUrl: server.url, method: 'POST', body, targets: which === 'one' ? [targets[0]!] : targets, order: 'random', connections: spec.connections, duration: seconds, timeout: 30 });
-      const cpu = cpuUs() - before;
-      const failed = result.non2xx + result.errors + result.timeouts;
-      if (failed) throw new Error(`${which}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
-      return { rps: result.requests.average, cpu: cpu / result.requests.total, requests: result.requests.total };
-    };
-    await run('one', 2);
-    await run('many', 2);
-    const one: Array<{ rps: number; cpu: number; requests: number }> = [];
-    const many: typeof one = [];
-    let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss / MiB)), 200);
-    let poolDelta = { builds: 0, hits: 0, evictions: 0, size: 0 };
-    const manyRound = async () => {
-      const before: PoolStats = server.oidc.stats;
-      many.push(await run('many', spec.seconds));
-      const after = server.oidc.stats;
-      poolDelta = { builds: poolDelta.builds + after.builds - before.builds, hits: poolDelta.hits + after.hits - before.hits, evictions: poolDelta.evictions + after.evictions - before.evictions, size: after.size };
-    };
-    try {
-      for (let round = 0; round < spec.rounds; round++) {
-        log(`oidc tenants (pool ${server.oidc.stats.capacity}): round ${round + 1}/${spec.rounds}`);
-        if (round % 2 === 0) {
-          one.push(await run('one', spec.seconds));
-          await manyRound();
-        } else {
-          await manyRound();
-          one.push(await run('one', spec.seconds));
-        }
-      }
-    } finally {
-      clearInterval(sampler);
-    }
-    await probe(targets[targets.length - 1]!);
-    const side = (samples: typeof one): Measured => ({ rps: median(samples.map((s) => s.rps)), cpuUsPerRequest: median(samples.map((s) => s.cpu)), rounds: samples.map((s) => s.cpu), requests: samples.reduce((n, s) => n + s.requests, 0) });
-    const memory = process.memoryUsage();
-    const report: TenantsReport = {
-      pool: server.oidc.stats.capacity,
-      ...(seeding ? { seeding } : {}),
-      firstPass,
-      one: side(one),
-      many: side(many),
-      manyPool: poolDelta,
-      rss: { afterFirstPass, peak: Math.max(peak, memory.rss / MiB), end: memory.rss / MiB },
-      heapUsedMiB: memory.heapUsed / MiB,
-    };
+    const measured = await measureOneVsMany({ baseUrl: server.url, targets, label: `pool ${server.oidc.stats.capacity}`, seconds: spec.seconds, rounds: spec.rounds, connections: spec.connections, poolStats: () => server.oidc.stats });
+    const report: TenantsReport = { pool: server.oidc.stats.capacity, ...(seeding ? { seeding } : {}), ...measured };
     process.stdout.write(JSON.stringify(report));
   } finally {
     await server.stop();

@@ -25,6 +25,7 @@ export class ReadCache<V> {
     const value = await load();
     if (value !== undefined && generation === this.generation) {
       deepFreeze(value);
+      sweepExpired(this.entries, now);
       if (this.entries.size >= this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, { value, expires: now + this.options.ttlMs });
     }
@@ -34,6 +35,18 @@ export class ReadCache<V> {
   clear(): void {
     this.generation++;
     this.entries.clear();
+  }
+}
+
+/**
+ * Drops the expired entries at the front of `entries` (insertion order: the oldest first), so a
+ * cache holds what was read within its lifetime, not everything ever read — a tenant seen once
+ * does not stay in memory until 10,000 others push it out. Stops at the first live entry.
+ */
+export function sweepExpired(entries: Map<string, { expires: number }>, now: number): void {
+  for (const [key, entry] of entries) {
+    if (entry.expires > now) return;
+    entries.delete(key);
   }
 }
 

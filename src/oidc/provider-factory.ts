@@ -64,7 +64,8 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
   const cookie = { httpOnly: true, sameSite: 'lax' as const, path: mount, secure };
 
   // The keystore's private JWKs: current keys first (they sign), next and previous published.
-  const jwks = structuredClone(await deps.keystore.signingJwks(tenant));
+  // (The engine copies each key and drops this set once it is built.)
+  const jwks = await deps.keystore.signingJwks(tenant);
   const adapter = tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now, edDsaKeys: jwks.keys.some((key) => key.alg === 'EdDSA') });
   // The engine's own pages (logout, signed out, errors), drawn by the page layer in the tenant's theme.
   const pages = enginePages(tenant);

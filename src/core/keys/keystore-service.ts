@@ -25,7 +25,7 @@ import { Conflict, NotFound } from '../errors.js';
 import type { ChangeBus, Emit } from '../events/change-bus.js';
 import { isKeyChange, isTenantChange } from '../events/change-events.js';
 import type { Tenant } from '../tenants/settings.js';
-import { READ_CACHE_TTL_MS } from '../read-cache.js';
+import { READ_CACHE_TTL_MS, sweepExpired } from '../read-cache.js';
 import type { KeyAlgorithm } from './algorithms.js';
 import { tenantKeyName } from './key-names.js';
 import type { KeyService } from './key-service.js';
@@ -74,8 +74,6 @@ const ORDER: Record<KeystoreState, number> = { current: 0, next: 1, previous: 2,
 interface Snapshot {
   keystore: Keystore;
   records: KeyRecord[];
-  /** Cached private JWKs (opened on first use). */
-  signing?: { keys: JWK[] };
   expires: number;
 }
 
@@ -147,14 +145,13 @@ export class KeystoreService {
    * algorithm (as the settings say) and is published. Never leaves the process.
    */
   async signingJwks(tenant: Tenant): Promise<{ keys: JWK[] }> {
+    // Opened for each caller (a provider build) and never kept here: the private halves live
+    // only as long as the caller holds them.
     const snapshot = await this.snapshot(tenant);
-    if (!snapshot.signing) {
-      const own = new Set(snapshot.records.map((record) => record.id));
-      const named = [...new Set([tenant.settings.tokens.accessTokenKeyId, tenant.settings.tokens.idTokenKeyId])].filter((id) => id && !own.has(id));
-      const shared = named.length ? (await this.deps.storage.keys.findMany(named)).filter((record) => record.revokedInstant === null && record.publicJwk) : [];
-      snapshot.signing = { keys: [...shared.map((record) => this.privateJwk(record)).filter((jwk): jwk is JWK => jwk !== undefined), ...this.privateJwks(snapshot)] };
-    }
-    return snapshot.signing;
+    const own = new Set(snapshot.records.map((record) => record.id));
+    const named = [...new Set([tenant.settings.tokens.accessTokenKeyId, tenant.settings.tokens.idTokenKeyId])].filter((id) => id && !own.has(id));
+    const shared = named.length ? (await this.deps.storage.keys.findMany(named)).filter((record) => record.revokedInstant === null && record.publicJwk) : [];
+    return { keys: [...shared.map((record) => this.privateJwk(record)).filter((jwk): jwk is JWK => jwk !== undefined), ...this.privateJwks(snapshot)] };
   }
 
   /** Whether this kid names a revoked key of the tenant's keystore (for introspection). */
@@ -188,6 +185,7 @@ export class KeystoreService {
     const snapshot = this.build(tenant, await this.deps.storage.keys.keystoreOf(tenant.id), now);
     if (generation === this.generation) {
       this.cache.delete(tenant.id);
+      sweepExpired(this.cache, now);
       if (this.cache.size >= MAX_CACHED_TENANTS) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(tenant.id, snapshot);
     }
