@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ReadCache } from '../../src/core/read-cache.js';
+import { ReadCache, sweepExpired } from '../../src/core/read-cache.js';
 
 function cacheAt() {
   let now = 0;
@@ -62,5 +62,16 @@ describe('ReadCache', () => {
       value.nested.list.push(2);
     }, TypeError);
     assert.deepEqual((await c.cache.get('a', c.load(9)))!.nested.list, [1]);
+  });
+
+  test('expired entries at the front are dropped when a new one is stored; the sweep stops at the first live one', () => {
+    const entries = new Map([
+      ['old-1', { expires: 10 }],
+      ['old-2', { expires: 20 }],
+      ['live', { expires: 40 }],
+      ['expired-behind-live', { expires: 25 }],
+    ]);
+    sweepExpired(entries, 30);
+    assert.deepEqual([...entries.keys()], ['live', 'expired-behind-live']);
   });
 });
