@@ -30,7 +30,20 @@ const privateJwk = (type: 'ec' | 'rsa', alg: string, kid: string): JWK => {
   return { ...(privateKey.export({ format: 'jwk' }) as JWK), alg, use: 'sig', kid };
 };
 
+/** The engine warns once per instance (no adapter given: the in-memory one); once is enough. */
+function warnOnce(): void {
+  const seen = new Set<string>();
+  const warn = console.warn.bind(console);
+  console.warn = (...args: unknown[]) => {
+    const line = args.map(String).join(' ');
+    if (seen.has(line)) return;
+    seen.add(line);
+    warn(...args);
+  };
+}
+
 async function main(): Promise<void> {
+  warnOnce();
   const spec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as BareTenantsSpec;
   const handlers: Array<(req: http.IncomingMessage, res: http.ServerResponse) => void> = [];
   const server = http.createServer((req, res) => {

@@ -69,7 +69,10 @@ function runChild<Report>(script: string, spec: object, specFile: string): Promi
     child.on('close', (code) => {
       process.off('SIGINT', stop);
       try {
-        resolve(JSON.parse(out) as Report);
+        const report = JSON.parse(out) as Report;
+        // On the log too: a later stage that fails does not take this one's figures with it.
+        log(`${path.basename(script)}: ${out}`);
+        resolve(report);
       } catch {
         reject(new Error(`${path.basename(script)} exited ${code} without a report`));
       }

@@ -60,5 +60,15 @@ for (const backend of backends()) {
       const idToken = await idTokenOf('rs-app', made.body.client_secret, 'RS256');
       assert.equal(decodeProtectedHeader(idToken).alg, 'RS256');
     });
+
+    test('two EdDSA clients of a new tenant saved at the same moment both succeed, and the tenant gains one Ed25519 family', async () => {
+      const other = await attempt(t.client().createTenant(null as unknown as string, { tenant: { name: `Alg race ${crypto.randomUUID().slice(0, 6)}` } }));
+      const raceSlug = (await t.server.tenants.get({}, other.response.tenant!.id!)).slug;
+      const save = (clientId: string) => t.fetch('/clients', { method: 'POST', headers: bearer(), body: { tenant_id: raceSlug, client_id: clientId, name: clientId, redirect_uris: [REDIRECT], allowed_scopes: ['openid'] } });
+      const answers = await Promise.all([save('race-a'), save('race-b'), save('race-c')]);
+      assert.deepEqual(answers.map((a) => a.status), [200, 200, 200], answers.map((a) => a.text).join('\n'));
+      const keys = ((await (await fetch(`${t.url}/${raceSlug}/jwks`)).json()) as { keys: Array<{ kty: string }> }).keys.filter((k) => k.kty === 'OKP');
+      assert.equal(keys.length, 2, 'one current and one next Ed25519 key');
+    });
   });
 }

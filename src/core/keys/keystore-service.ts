@@ -21,7 +21,7 @@
 import crypto from 'node:crypto';
 import type { JWK } from 'jose';
 import type { KeyRecord, KeystoreState, Storage } from '../../storage/contract.js';
-import { Conflict, NotFound } from '../errors.js';
+import { Conflict, NotFound, ValidationFailed } from '../errors.js';
 import type { ChangeBus, Emit } from '../events/change-bus.js';
 import { isKeyChange, isTenantChange } from '../events/change-events.js';
 import type { Tenant } from '../tenants/settings.js';
@@ -324,7 +324,10 @@ export class KeystoreService {
     try {
       await this.deps.changes.transaction((tx, emit) => this.deps.keys.store(tx, emit, [current, next]));
     } catch (error) {
-      if (!isUniqueClash(error)) throw error;
+      // Another request (a second client saved at the same moment) added the family first: it
+      // is there, which is all this one asked for. (The one-current-key-per-algorithm index
+      // refused ours; the key service reports that as a duplicate.)
+      if (!familiesOf(await this.deps.storage.keys.keystoreOf(tenant.id), []).includes(algorithm)) throw error;
     }
     return this.fresh(tenant);
   }
@@ -369,7 +372,10 @@ function signature(records: KeyRecord[]): string {
     .join(',');
 }
 
-/** The unique indexes refused a second current or next key: a concurrent move won. */
+/**
+ * The unique indexes refused a second current or next key: a concurrent move won. (Inside
+ * `KeyService.store` the index's Conflict becomes a field error, a duplicate.)
+ */
 function isUniqueClash(error: unknown): boolean {
-  return error instanceof Conflict;
+  return error instanceof Conflict || (error instanceof ValidationFailed && error.problems.length > 0 && error.problems.every((p) => p.kind === 'duplicate'));
 }
