@@ -17,6 +17,7 @@ import { JwtSigner } from './core/tokens/jwt-signer.js';
 import { BlockService } from './core/login/blocks.js';
 import { AccountFlows } from './core/account/account-flows.js';
 import { Registration } from './core/account/registration.js';
+import { MailThrottle } from './core/account/mail-throttle.js';
 import { EmailTemplateService } from './core/email/email-template-service.js';
 import { ClientService } from './core/clients/client-service.js';
 import { PlanPolicy } from './core/plans/plan-policy.js';
@@ -103,6 +104,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const notifier = new Notifier({ mailer, templates: emailTemplates, now, ...(log ? { log } : {}) });
   const account = new AccountFlows({ storage, tenants, users, ids: new OneTimeIds({ storage, now }), notifier, publicUrl: config.publicUrl, now });
   const registration = new Registration({ users, account });
+  const mailThrottle = new MailThrottle({ storage, now });
   // Sign-up and address changes send a verification email when the tenant asks for one.
   signals.on('user.created', ({ tenant, user }) => {
     if (tenant.settings.email.verifyEmail && !user.verified && user.email) account.sendVerificationLater(tenant, user);
@@ -123,7 +125,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   oidcPurge.start();
   revokeRefreshTokensPerPolicy({ storage, signals, ...(log ? { log } : {}) });
 
-  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, sessions, userTokens, registration, subscriptions, planDetails: (plan) => plans.details(plan), ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc, region: config.region });
+  const app = await buildApp({ tenants, keys, keystore, apiKeys, users, login, signer, blocks, account, emailTemplates, clients, sessions, userTokens, registration, mailThrottle, subscriptions, planDetails: (plan) => plans.details(plan), ready: () => storage.ping(), logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, version, publicUrl: config.publicUrl, oidc, region: config.region });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -20,6 +20,7 @@ import { registerVaultBlockRoutes } from '../dialects/vault/block-routes.js';
 import { registerVaultClientRoutes, registerVaultPublicClientRoutes } from '../dialects/vault/client-routes.js';
 import type { ClientService } from '../core/clients/client-service.js';
 import type { Registration } from '../core/account/registration.js';
+import type { MailThrottle } from '../core/account/mail-throttle.js';
 import type { SubscriptionService } from '../core/plans/subscription-service.js';
 import { registerPlusAuthSubscriptionRoutes } from '../dialects/plusauth/subscription-routes.js';
 import { registerVaultKeystoreRoutes } from '../dialects/vault/keystore-routes.js';
@@ -74,6 +75,8 @@ export interface AppDeps {
   userTokens: (token: string) => Promise<SessionOwner | undefined>;
   /** Self-service sign-up on the hosted pages. */
   registration: Registration;
+  /** Sign-up and forgot-password requests per client IP (the hosted pages). */
+  mailThrottle: MailThrottle;
   /** Tenants' subscription plans (GET/PUT /tenants/{tenant_id}/subscription). */
   subscriptions: SubscriptionService;
   /** True when the database answers (GET /api/status). */

@@ -4,7 +4,7 @@
  * settings, and browser state (cookie names, paths and keys) of its own, so nothing of one
  * tenant's sign-in can touch another's on the shared host.
  */
-import Provider, { type AsymmetricSigningAlgorithm, type Configuration, type KoaContextWithOIDC, errors } from 'oidc-provider';
+import Provider, { type AsymmetricSigningAlgorithm, type ClientMetadata, type Configuration, type KoaContextWithOIDC, errors } from 'oidc-provider';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { KeyService } from '../core/keys/key-service.js';
 import type { Tenant } from '../core/tenants/settings.js';
@@ -12,7 +12,7 @@ import type { UserService } from '../core/users/user-service.js';
 import type { Storage } from '../storage/contract.js';
 import { findAccountIn } from './account.js';
 import { tenantAdapter } from './adapter.js';
-import { OPENID_SCOPES } from './clients.js';
+import { OPENID_SCOPES, clientMetadata } from './clients.js';
 import { verifySecret } from '../core/clients/client-service.js';
 import { joseAlgorithm } from '../core/keys/algorithms.js';
 import type { KeystoreService } from '../core/keys/keystore-service.js';
@@ -21,6 +21,7 @@ import { introspectJwtAccessTokens, nameTheGrant } from './jwt-introspection.js'
 import { applyRefreshTokenExpiration } from './refresh-expiry.js';
 import type { ClientDescriber } from '../clientinfo/access.js';
 import { trackSessions } from './session-tracking.js';
+import { secureFormPostPage } from './form-post-page.js';
 
 export interface ProviderDeps {
   storage: Storage;
@@ -49,6 +50,9 @@ function asksForTheApi(ctx: KoaContextWithOIDC): boolean {
   return params.scope.split(' ').some((scope) => scope !== '' && !OPENID_SCOPES.includes(scope));
 }
 
+/** How many of a tenant's clients (the first created) its provider holds built from the start. */
+const STATIC_CLIENTS = 200;
+
 /** Where a tenant's provider is mounted, and so its issuer's path. */
 export function issuerOf(publicUrl: string, tenant: Tenant): string {
   return `${publicUrl}/${tenant.slug}`;
@@ -66,10 +70,16 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
   // The keystore's private JWKs: current keys first (they sign), next and previous published.
   // (The engine copies each key and drops this set once it is built.)
   const jwks = await deps.keystore.signingJwks(tenant);
-  const adapter = tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now, edDsaKeys: jwks.keys.some((key) => key.alg === 'EdDSA') });
+  const edDsaKeys = jwks.keys.some((key) => key.alg === 'EdDSA');
+  const adapter = tenantAdapter({ storage: deps.storage, tenantId: tenant.id, now: deps.now, edDsaKeys });
   // The engine's own pages (logout, signed out, errors), drawn by the page layer in the tenant's theme.
   const pages = enginePages(tenant);
+  // The tenant's first clients are the engine's static clients: it keeps each one built for the
+  // provider's life (a client change rebuilds the provider), where a client from the adapter is
+  // serialised and hashed again on every request. Any further client comes from the adapter.
+  const firstClients = await deps.storage.forTenant(tenant.id).clients.list(0, STATIC_CLIENTS);
   const configuration: Configuration = {
+    clients: firstClients.filter((client) => !client.locked).map((client) => clientMetadata(client, edDsaKeys) as ClientMetadata),
     adapter: adapter.Adapter,
     jwks,
     findAccount: findAccountIn(() => tenant, deps.users),
@@ -151,6 +161,8 @@ export async function buildProvider(tenant: Tenant, deps: ProviderDeps): Promise
   applyRefreshTokenExpiration(provider, { expiration: tokens.refreshTokenExpiration, ttlSeconds: tokens.refreshTokenTtlSeconds });
   // Users' sessions: opened by a login, used by authorizations, token issue and userinfo.
   trackSessions(provider, tenant, deps);
+  // The engine's form_post page, with the hosted pages' security headers.
+  secureFormPostPage(provider);
   // Client secrets are stored as SHA-256 (clients.ts): compare what is presented, hashed.
   const clientPrototype = (provider as unknown as { Client: { prototype: { clientSecret?: string; compareClientSecret(actual: string): Promise<boolean> | boolean } } }).Client.prototype;
   clientPrototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, actual: string) {

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountFlows } from '../core/account/account-flows.js';
+import type { MailThrottle } from '../core/account/mail-throttle.js';
 import { csrfToken, verifyCsrf } from './csrf.js';
 import { formFields, localeOf, type resolveTenant, tenantOf, tenantPathOf } from './context.js';
 import type { InteractionSupport, SignIn } from './interaction-support.js';
@@ -14,7 +15,7 @@ import { page } from './view.js';
 
 const MAX_LOGIN_LENGTH = 320;
 
-export function registerForgotPasswordPage(pages: FastifyInstance, deps: { account: AccountFlows; support: InteractionSupport; tenantFirst: ReturnType<typeof resolveTenant> }): void {
+export function registerForgotPasswordPage(pages: FastifyInstance, deps: { account: AccountFlows; mailThrottle: MailThrottle; support: InteractionSupport; tenantFirst: ReturnType<typeof resolveTenant> }): void {
   const { signInOf, expired, show } = deps.support;
   const route = '/:slug/interaction/:uid/forgot';
 
@@ -48,6 +49,7 @@ export function registerForgotPasswordPage(pages: FastifyInstance, deps: { accou
     const t = signIn.locale.messages.forgot;
     const loginId = formFields(request.body, ['login'])?.login?.trim() ?? '';
     if (!loginId || loginId.length > MAX_LOGIN_LENGTH) return form(request, reply, 400, signIn, t.missing);
+    if (!(await deps.mailThrottle.allow(tenantOf(request), request.ip))) return deps.support.tooMany(request, reply, signIn);
     deps.account.requestPasswordReset(tenantOf(request), loginId);
     return show(request, reply, 200, 'message', signIn, { title: t.sentTitle, message: t.sent, kind: 'done', link: { href: signIn.paths.base, text: t.backToSignIn } });
   });

@@ -21,6 +21,7 @@ import { STYLESHEET_PATH } from './view.js';
 import type { ClientService } from '../core/clients/client-service.js';
 import type { UserService } from '../core/users/user-service.js';
 import type { Registration } from '../core/account/registration.js';
+import type { MailThrottle } from '../core/account/mail-throttle.js';
 
 export interface PagesDeps {
   tenants: TenantService;
@@ -32,6 +33,8 @@ export interface PagesDeps {
   clients: ClientService;
   users: UserService;
   registration: Registration;
+  /** Sign-up and forgot-password requests per client IP. */
+  mailThrottle: MailThrottle;
 }
 
 export async function registerPages(app: FastifyInstance, deps: PagesDeps): Promise<void> {

@@ -87,7 +87,13 @@ export function interactionSupport(deps: { oidc: ProviderPool; clients: ClientSe
     return reply.redirect(returnTo, 303);
   }
 
-  return { signInOf, expired, show, finish };
+  /** 429: this client IP has spent its allowance of mail-sending requests (MailThrottle). */
+  function tooMany(request: FastifyRequest, reply: FastifyReply, signIn: SignIn) {
+    const t = signIn.locale.messages;
+    return show(request, reply, 429, 'message', signIn, { title: t.errors.tooManyTitle, message: t.errors.tooMany, kind: 'error', link: { href: signIn.paths.base, text: t.forgot.backToSignIn } });
+  }
+
+  return { signInOf, expired, show, finish, tooMany };
 }
 
 export type InteractionSupport = ReturnType<typeof interactionSupport>;

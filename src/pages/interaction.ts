@@ -14,6 +14,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountFlows } from '../core/account/account-flows.js';
 import { type Registration, registrationOpen } from '../core/account/registration.js';
+import type { MailThrottle } from '../core/account/mail-throttle.js';
 import type { ClientService } from '../core/clients/client-service.js';
 import type { LoginService } from '../core/login/login-service.js';
 import type { TenantService } from '../core/tenants/tenant-service.js';
@@ -36,6 +37,7 @@ export interface InteractionDeps {
   users: UserService;
   account: AccountFlows;
   registration: Registration;
+  mailThrottle: MailThrottle;
 }
 
 export function registerInteractionPages(pages: FastifyInstance, deps: InteractionDeps): void {

@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Registration, registrationOpen } from '../core/account/registration.js';
+import type { MailThrottle } from '../core/account/mail-throttle.js';
 import { NotPermitted, ValidationFailed } from '../core/errors.js';
 import { csrfToken, verifyCsrf } from './csrf.js';
 import { formFields, localeOf, type resolveTenant, tenantOf, tenantPathOf } from './context.js';
@@ -19,7 +20,7 @@ import { page } from './view.js';
 const MAX_EMAIL_LENGTH = 320;
 const MAX_PASSWORD_LENGTH = 4096;
 
-export function registerRegistrationPage(pages: FastifyInstance, deps: { registration: Registration; support: InteractionSupport; tenantFirst: ReturnType<typeof resolveTenant> }): void {
+export function registerRegistrationPage(pages: FastifyInstance, deps: { registration: Registration; mailThrottle: MailThrottle; support: InteractionSupport; tenantFirst: ReturnType<typeof resolveTenant> }): void {
   const { signInOf, expired, show, finish } = deps.support;
   const route = '/:slug/interaction/:uid/register';
 
@@ -69,6 +70,7 @@ export function registerRegistrationPage(pages: FastifyInstance, deps: { registr
     if (password.length > MAX_PASSWORD_LENGTH) return form(request, reply, 400, signIn, [messages.broken.maxLength(tenantOf(request).settings.passwordPolicy.maxLength)], email);
     if (password !== fields.confirm) return form(request, reply, 400, signIn, [t.mismatch], email);
     const tenant = tenantOf(request);
+    if (!(await deps.mailThrottle.allow(tenant, request.ip))) return deps.support.tooMany(request, reply, signIn);
     let result;
     try {
       result = await deps.registration.register(tenant, signIn.client!, { email, password, locale: signIn.locale.locale });

@@ -17,6 +17,8 @@ export interface PolicyParts {
   imageOrigins?: readonly string[];
   /** The nonce of the page's `<style>` block, when it has one. */
   styleNonce?: string | undefined;
+  /** Hashes (`'sha256-…'`) of inline scripts the page may run; none: no script at all. */
+  scriptHashes?: readonly string[];
 }
 
 const unique = (values: readonly string[] = []) => [...new Set(values)];
@@ -24,6 +26,7 @@ const unique = (values: readonly string[] = []) => [...new Set(values)];
 export function contentSecurityPolicy(parts: PolicyParts = {}): string {
   return [
     "default-src 'none'",
+    ...(parts.scriptHashes?.length ? [`script-src ${unique(parts.scriptHashes).join(' ')}`] : []),
     `style-src ${["'self'", ...(parts.styleNonce ? [`'nonce-${parts.styleNonce}'`] : [])].join(' ')}`,
     `img-src ${["'self'", ...unique(parts.imageOrigins)].join(' ')}`,
     `form-action ${["'self'", ...unique(parts.formTargets)].join(' ')}`,

@@ -174,7 +174,8 @@ export interface ChangeRecord {
 
 // ---- login failures --------------------------------------------------------------------------
 
-export type FailureKind = 'user' | 'ip';
+/** Login failures of a user or a client IP; `mail`: mail-sending page actions of a client IP (src/core/account/mail-throttle.ts). */
+export type FailureKind = 'user' | 'ip' | 'mail';
 
 export interface AttemptWindow {
   maxAttempts: number;

@@ -260,6 +260,35 @@ for (const backend of backends()) {
       await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token!), (e: any) => e.error === 'invalid_grant');
     });
 
+    test('response_mode=form_post: the engine’s auto-submitting page carries the pages’ headers, runs only its own script and posts only to the client', async () => {
+      const browser = new Browser(t.url);
+      const verifier = client.randomPKCECodeVerifier();
+      const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'fp', response_mode: 'form_post' });
+      const login = await browser.follow(await browser.request(url.href));
+      const html = await login.response.text();
+      const done = await browser.follow(await browser.request(actionOf(html), { method: 'POST', form: { _csrf: csrfOf(html), login: 'ada', password: 'Analytical-Engine-1843' } }));
+      const page = await done.response.text();
+      assert.equal(done.response.status, 200, page);
+      assert.match(page, new RegExp(`<form method="post" action="${REDIRECT}">`), 'the form posts the code to the client');
+      assert.match(page, /name="code"/);
+      const policy = done.response.headers.get('content-security-policy') ?? '';
+      const script = /<script>([\s\S]*?)<\/script>/.exec(page)![1]!;
+      const hash = `'sha256-${crypto.createHash('sha256').update(script).digest('base64')}'`;
+      assert.ok(policy.split('; ').includes(`script-src ${hash}`), `only the page's own script may run: ${policy}`);
+      assert.ok(policy.split('; ').includes("form-action 'self' https://rp.example"), policy);
+      assert.ok(policy.includes("frame-ancestors 'none'") && policy.startsWith("default-src 'none'"), policy);
+      assert.equal(done.response.headers.get('x-frame-options'), 'DENY');
+      assert.equal(done.response.headers.get('referrer-policy'), 'no-referrer');
+      assert.equal(done.response.headers.get('cache-control'), 'no-store');
+    });
+
+    test('the authorization endpoint’s other answers carry no leftover policy of that page', async () => {
+      const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+      const toLogin = await fetch(url, { redirect: 'manual' });
+      assert.equal(toLogin.status, 303);
+      assert.equal(toLogin.headers.get('content-security-policy'), null);
+    });
+
     test('a wrong password gets the generic sign-in error (the one an unknown user gets too); the page echoes no password', async () => {
       const wrong = await signIn('not-the-password', client.randomPKCECodeVerifier(), client.randomState());
       assert.equal(wrong.page?.status, 401);

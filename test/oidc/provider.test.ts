@@ -119,6 +119,19 @@ for (const backend of backends()) {
       assert.equal(payload.scope, 'api:read', 'a scope the client was not allowed is not granted');
     });
 
+    test('a tenant with more clients than its provider holds built: the first, the last and one in between get tokens, a locked one does not', async () => {
+      const many = await tenant(`OP many ${crypto.randomUUID().slice(0, 6)}`);
+      const secret = crypto.randomBytes(32).toString('base64url');
+      const ids = Array.from({ length: 205 }, (_, i) => `c-${String(i).padStart(3, '0')}`);
+      for (const [i, id] of ids.entries()) await t.server.storage.forTenant(many.id).clients.insert(clientRecord(many.id, id, secret, { name: id, allowedScopes: ['api:read'], locked: i === 7 }));
+      for (const id of ['c-000', 'c-100', 'c-204']) {
+        const tokens = await client.clientCredentialsGrant(await configFor(many, id, secret), { scope: 'api:read' });
+        assert.ok(tokens.access_token, id);
+      }
+      await assert.rejects(client.clientCredentialsGrant(await configFor(many, 'c-007', secret), { scope: 'api:read' }), (error: any) => oauthError(error) === 'invalid_client');
+      await assert.rejects(client.clientCredentialsGrant(await configFor(many, 'c-204', `${secret}x`), { scope: 'api:read' }), (error: any) => oauthError(error) === 'invalid_client', 'a client from the adapter still checks its secret');
+    });
+
     test('a client made with the Vault client API gets tokens; locking it through the API refuses it at once', async () => {
       const bearer = { authorization: `Bearer ${t.apiKey}` };
       const made = await t.fetch('/clients', { method: 'POST', headers: bearer, body: { tenant_id: a.slug, client_id: 'vault-made', name: 'Vault made', allowed_scopes: ['openid', 'api:read'] } });

@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import type { TenantSettings } from '../../src/core/tenants/settings.js';
+import { MAIL_ACTIONS_PER_IP } from '../../src/core/account/mail-throttle.js';
 import { en } from '../../src/pages/i18n/en.js';
 import { tr } from '../../src/pages/i18n/tr.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/pages/security.js';
@@ -281,6 +282,33 @@ for (const backend of backends()) {
       const start = await authorize(browser, rp.config);
       const done = await signIn(browser, start.html, email, 'Verify-me-2024');
       assert.ok(done.location?.startsWith(REDIRECT), `${done.response.status} ${done.html}`);
+    });
+
+    test('sign-up and forgot password share one allowance per client address and tenant: past it the page is 429 and nothing starts; another tenant counts apart', async () => {
+      const ten = await tenant({}, (s) => (s.registration.selfServiceEnabled = true));
+      const rp = await app(ten, { register_enable: true });
+      const browser = new Browser(t.url);
+      const start = await authorize(browser, rp.config);
+      const forgot = await (await browser.request(hrefOf(start.html, 'forgot-password')!)).text();
+      for (let i = 0; i < MAIL_ACTIONS_PER_IP.maxAttempts; i++) {
+        assert.equal((await post(browser, forgot, { login: `nobody-${i}@${ten.slug}.example` })).response.status, 200, `request ${i + 1} is within the allowance`);
+      }
+      const refused = await post(browser, forgot, { login: `ada@${ten.slug}.example` });
+      assert.equal(refused.response.status, 429);
+      assert.equal(textOf(refused.html, 'h1'), en.errors.tooManyTitle);
+      const signUp = await (await browser.request(hrefOf(start.html, 'create-account')!)).text();
+      const email = `grace@${ten.slug}.example`;
+      const refusedSignUp = await post(browser, signUp, { email, password: 'Compiler-1952-a', confirm: 'Compiler-1952-a' });
+      assert.equal(refusedSignUp.response.status, 429);
+      assert.equal((await ten.login(email, 'Compiler-1952-a')).status, 404, 'no account was made');
+
+      const other = await tenant();
+      const otherRp = await app(other);
+      const elsewhere = new Browser(t.url);
+      const otherStart = await authorize(elsewhere, otherRp.config);
+      const otherForgot = await (await elsewhere.request(hrefOf(otherStart.html, 'forgot-password')!)).text();
+      assert.equal((await post(elsewhere, otherForgot, { login: 'ada' })).response.status, 200);
+      await mailbox.take(`ada@${other.slug}.example`);
     });
 
     test('forgot password: the link is on the login page; a real mail for an account, the same page for none; the new password signs in', async () => {

@@ -141,6 +141,8 @@ export const en = {
     unsupportedTitle: 'The request could not be read',
     serverTitle: 'Something went wrong',
     server: 'The request could not be completed. Try again later.',
+    tooManyTitle: 'Too many requests',
+    tooMany: 'Too many requests came from your network. Try again in an hour.',
   },
 };
 

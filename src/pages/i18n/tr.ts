@@ -143,5 +143,7 @@ export const tr: Messages = {
     unsupportedTitle: 'İstek okunamadı',
     serverTitle: 'Bir şeyler ters gitti',
     server: 'İstek tamamlanamadı. Daha sonra yeniden deneyin.',
+    tooManyTitle: 'Çok fazla istek',
+    tooMany: 'Ağınızdan çok fazla istek geldi. Bir saat sonra yeniden deneyin.',
   },
 };
