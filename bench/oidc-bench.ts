@@ -228,6 +228,7 @@ export async function benchOidc(): Promise<OidcBenchResult> {
       'engine has multi-tenancy and as Tessera’s pool holds them — on one HTTP server that hands `/t{i}/…` to instance i, each configured as the side-by-side',
       'baseline (static client, in-memory adapter) with a bench tenant’s JWKS (an ES256 current and next key of its own, one shared RS256 key) (`bench/oidc-bare-tenants.ts`).',
       `Goals (issue 8): ${n} tenants within 20 % of 1 tenant (CPU ratio ≥ ${TENANTS_GOAL}×), resident memory under 1 GiB.`,
+      'Why the engine sets the floor, and how to size OIDC_PROVIDER_POOL: docs/architecture.md, “Many tenants: what one process holds”.',
       '',
       ...tenantsTable(tenants),
       '',
