@@ -137,8 +137,6 @@ function rendererForUrl(url: string): FailureRenderer {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  // maxParamLength: path parameters are validated by the route schemas (a 129-character username
-  // is the Vault's 422), not cut off by the router's default of 100 characters (414).
   // The providers' hot endpoints reach the engine ahead of the router (src/oidc/issuer-lane.ts).
   const lane = issuerLane({ tenants: deps.tenants, oidc: deps.oidc, trustProxy: deps.trustProxy, logger: deps.logger });
   const common = {
@@ -150,6 +148,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       server.setTimeout(options.connectionTimeout ?? 0);
       return server;
     },
+    // maxParamLength: path parameters are validated by the route schemas (a 129-character username
+    // is the Vault's 422), not cut off by the router's default of 100 characters (414).
     routerOptions: { maxParamLength: 1024 },
     bodyLimit: deps.bodyLimit,
     trustProxy: deps.trustProxy.length ? deps.trustProxy : false,
