@@ -6,10 +6,43 @@ import type { Selectable } from 'kysely';
 import type { OidcModelsTable } from '../db/schema.js';
 import type { OidcArtefact, OidcModelRepository } from './contract.js';
 import type { Executor } from './executor.js';
+import { preparedQuery } from './prepared.js';
 
 function toArtefact(row: Pick<Selectable<OidcModelsTable>, 'payload' | 'consumed_at'>): OidcArtefact {
   return { payload: JSON.parse(row.payload) as Record<string, unknown>, consumedAt: row.consumed_at === null ? null : Number(row.consumed_at) };
 }
+
+type Key = { tenantId: string; model: string };
+type Row = Pick<Selectable<OidcModelsTable>, 'payload' | 'consumed_at'>;
+
+// The provider's hot path (every token request, introspection and userinfo reads or writes
+// here): built once, then only run (./prepared.ts).
+const liveBy = (column: 'id' | 'uid') =>
+  preparedQuery<Key & { value: string; now: number }, Row>(['tenantId', 'model', 'value', 'now'], (db, p) =>
+    db
+      .selectFrom('oidc_models')
+      .select(['payload', 'consumed_at'])
+      .where('tenant_id', '=', p.tenantId)
+      .where('model', '=', p.model)
+      .where(column, '=', p.value)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', p.now)]))
+      .limit(1),
+  );
+const liveById = liveBy('id');
+const liveByUid = liveBy('uid');
+
+type Upsert = Key & { id: string; payload: string; grantId: string | null; accountId: string | null; uid: string | null; userCode: string | null; expiresAt: number | null };
+const upsertArtefact = preparedQuery<Upsert, never>(['tenantId', 'model', 'id', 'payload', 'grantId', 'accountId', 'uid', 'userCode', 'expiresAt'], (db, p) => {
+  const values = { payload: p.payload, grant_id: p.grantId, account_id: p.accountId, uid: p.uid, user_code: p.userCode, expires_at: p.expiresAt };
+  return db
+    .insertInto('oidc_models')
+    .values({ tenant_id: p.tenantId, model: p.model, id: p.id, consumed_at: null, ...values })
+    .onConflict((oc) => oc.columns(['tenant_id', 'model', 'id']).doUpdateSet(values));
+});
+
+const consumeArtefact = preparedQuery<Key & { id: string; at: number }, never>(['tenantId', 'model', 'id', 'at'], (db, p) =>
+  db.updateTable('oidc_models').set({ consumed_at: p.at }).where('tenant_id', '=', p.tenantId).where('model', '=', p.model).where('id', '=', p.id).where('consumed_at', 'is', null),
+);
 
 /** oidc-provider's model names for a browser session and for a grant (its jti is the grant id). */
 const ENGINE_SESSION = 'Session';
@@ -31,28 +64,26 @@ export class KyselyOidcModelRepository implements OidcModelRepository {
   }
 
   async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null, refs: { grantId?: string; accountId?: string; uid?: string; userCode?: string }): Promise<void> {
-    const values = {
+    await upsertArtefact(this.db, {
+      tenantId: this.tenantId,
+      model,
+      id,
       payload: JSON.stringify(payload),
-      grant_id: refs.grantId ?? null,
-      account_id: refs.accountId ?? null,
+      grantId: refs.grantId ?? null,
+      accountId: refs.accountId ?? null,
       uid: refs.uid ?? null,
-      user_code: refs.userCode ?? null,
-      expires_at: expiresAt,
-    };
-    await this.db
-      .insertInto('oidc_models')
-      .values({ tenant_id: this.tenantId, model, id, consumed_at: null, ...values })
-      .onConflict((oc) => oc.columns(['tenant_id', 'model', 'id']).doUpdateSet(values))
-      .execute();
+      userCode: refs.userCode ?? null,
+      expiresAt,
+    });
   }
 
   async find(model: string, id: string, now: number): Promise<OidcArtefact | undefined> {
-    const row = await this.live(model, now).where('id', '=', id).executeTakeFirst();
+    const row = (await liveById(this.db, { tenantId: this.tenantId, model, value: id, now })).rows[0];
     return row && toArtefact(row);
   }
 
   async findByUid(model: string, uid: string, now: number): Promise<OidcArtefact | undefined> {
-    const row = await this.live(model, now).where('uid', '=', uid).executeTakeFirst();
+    const row = (await liveByUid(this.db, { tenantId: this.tenantId, model, value: uid, now })).rows[0];
     return row && toArtefact(row);
   }
 
@@ -62,15 +93,8 @@ export class KyselyOidcModelRepository implements OidcModelRepository {
   }
 
   async consume(model: string, id: string, at: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('oidc_models')
-      .set({ consumed_at: at })
-      .where('tenant_id', '=', this.tenantId)
-      .where('model', '=', model)
-      .where('id', '=', id)
-      .where('consumed_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const result = await consumeArtefact(this.db, { tenantId: this.tenantId, model, id, at });
+    return Number(result.numAffectedRows) === 1;
   }
 
   async destroy(model: string, id: string): Promise<void> {
