@@ -20,7 +20,7 @@ import { loadConfig } from '../src/config/config.js';
 import { defaultTenantSettings } from '../src/core/tenants/settings.js';
 import { startServer } from '../src/server.js';
 import { call, log } from './harness.js';
-import { type OneVsMany, type Target, measureOneVsMany } from './one-vs-many.js';
+import { type OneVsMany, type Target, cpuUs, measureOneVsMany } from './one-vs-many.js';
 
 export interface TenantsSpec {
   databaseUrl: string;
@@ -43,11 +43,6 @@ export interface TenantsReport extends OneVsMany {
   seeding?: { seconds: number; cpuSeconds: number; tenants: number };
 }
 
-
-const cpuUs = () => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
 
 async function main(): Promise<void> {
   const spec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as TenantsSpec;

@@ -33,7 +33,8 @@ export const CLIENT_CREDENTIALS_BODY = 'grant_type=client_credentials&scope=api%
 
 const MiB = 1024 * 1024;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const cpuUs = () => {
+/** This process's user + system CPU time so far, in µs. */
+export const cpuUs = () => {
   const { user, system } = process.cpuUsage();
   return user + system;
 };

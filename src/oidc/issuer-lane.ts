@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { TenantService } from '../core/tenants/tenant-service.js';
 import { isReservedPathSegment } from '../core/tenants/reserved-slugs.js';
 import { SLUG_PATTERN } from '../core/tenants/slug.js';
-import { deliver, findActiveTenant } from './mount.js';
+import { deliver, issuerProvider } from './mount.js';
 import type { ProviderPool } from './tenant-pool.js';
 
 /** The engine paths (below the issuer) the lane serves; no Fastify route but the catch-all may match them. */
@@ -48,6 +48,7 @@ export function lanePath(url: string): { slug: string; path: string } | undefine
   const path = pathname.slice(slash);
   if (!LANE_PATHS.has(path)) return undefined;
   const slug = pathname.slice(1, slash);
+  // (issuerProvider refuses these too; checked here so that lanePath alone says what the lane takes.)
   return SLUG_PATTERN.test(slug) && !isReservedPathSegment(slug) ? { slug, path } : undefined;
 }
 
@@ -57,18 +58,8 @@ export function issuerLane(deps: IssuerLaneDeps): IssuerLane {
   const clientAddress = (req: IncomingMessage) => (trust ? proxyAddr(req, trust) : (req.socket.remoteAddress ?? ''));
   const logger = deps.logger;
 
-  /** The held provider of the slug's tenant, else the tenant (when it is active) and its provider. */
-  const providerOf = async (slug: string) => {
-    const held = deps.oidc.bySlug(slug);
-    if (held) return { tenant: held.tenant, pooled: await held.built };
-    const tenant = await findActiveTenant(() => deps.tenants.getBySlugOrId(slug));
-    // An unknown slug (or a tenant named by its id) is the catch-all's 404 to give.
-    if (!tenant || tenant.slug !== slug) return undefined;
-    return { tenant, pooled: await deps.oidc.get(tenant) };
-  };
-
   const serve = async (req: IncomingMessage, res: ServerResponse, target: { slug: string; path: string }, fastify: RequestHandler) => {
-    const found = await providerOf(target.slug);
+    const found = await issuerProvider(deps, target.slug);
     if (!found) return fastify(req, res);
     if (logger && logger.isLevelEnabled('info')) {
       const started = process.hrtime.bigint();

@@ -38,6 +38,20 @@ export async function findActiveTenant(find: () => Promise<Tenant>): Promise<Ten
 }
 
 /**
+ * The provider of the tenant whose issuer path `/{slug}` is, with that tenant: the one the pool
+ * holds for the slug, else the tenant looked up (active, and named by its slug, not its id) and
+ * its provider built. Undefined for a slug no active tenant has (the catch-all's 404).
+ */
+export async function issuerProvider(deps: { tenants: TenantService; oidc: ProviderPool }, slug: string): Promise<{ tenant: Tenant; pooled: PooledProvider } | undefined> {
+  if (!SLUG_PATTERN.test(slug) || isReservedPathSegment(slug)) return undefined;
+  const held = deps.oidc.bySlug(slug);
+  if (held) return { tenant: held.tenant, pooled: await held.built };
+  const tenant = await findActiveTenant(() => deps.tenants.getBySlugOrId(slug));
+  if (!tenant || tenant.slug !== slug) return undefined;
+  return { tenant, pooled: await deps.oidc.get(tenant) };
+}
+
+/**
  * Hands the raw request to the tenant's provider (its pooled `handle`) as if it were mounted at
  * `/{slug}`; `path` is the engine's, `clientAddress` the request's as TRUST_PROXY decides.
  */
@@ -66,11 +80,10 @@ export async function registerOidc(app: FastifyInstance, deps: OidcMountDeps): P
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 
     const issuerRoute = async (request: FastifyRequest<{ Params: { slug: string; '*'?: string } }>, reply: FastifyReply) => {
-      const { slug } = request.params;
-      if (!SLUG_PATTERN.test(slug) || isReservedPathSegment(slug)) return deps.notFound(request, reply);
-      const tenant = await findActiveTenant(() => deps.tenants.getBySlugOrId(slug));
-      if (!tenant || tenant.slug !== slug) return deps.notFound(request, reply);
-      return forwardToProvider(deps.oidc, tenant, request, reply, `/${request.params['*'] ?? ''}`);
+      const found = await issuerProvider(deps, request.params.slug);
+      if (!found) return deps.notFound(request, reply);
+      reply.hijack();
+      deliver(found.pooled.handle, found.tenant, request.raw, reply.raw, `/${request.params['*'] ?? ''}`, request.ip);
     };
     // The engine's endpoints are documented by each issuer's discovery document, not here.
     const hidden = { schema: { hide: true } };

@@ -17,7 +17,7 @@ type Row = Pick<Selectable<OidcModelsTable>, 'payload' | 'consumed_at'>;
 
 // The provider's hot path (every token request, introspection and userinfo reads or writes
 // here): built once, then only run (./prepared.ts).
-const liveBy = (column: 'id' | 'uid') =>
+const liveBy = (column: 'id' | 'uid' | 'user_code') =>
   preparedQuery<Key & { value: string; now: number }, Row>(['tenantId', 'model', 'value', 'now'], (db, p) =>
     db
       .selectFrom('oidc_models')
@@ -30,6 +30,7 @@ const liveBy = (column: 'id' | 'uid') =>
   );
 const liveById = liveBy('id');
 const liveByUid = liveBy('uid');
+const liveByUserCode = liveBy('user_code');
 
 type Upsert = Key & { id: string; payload: string; grantId: string | null; accountId: string | null; uid: string | null; userCode: string | null; expiresAt: number | null };
 const upsertArtefact = preparedQuery<Upsert, never>(['tenantId', 'model', 'id', 'payload', 'grantId', 'accountId', 'uid', 'userCode', 'expiresAt'], (db, p) => {
@@ -53,15 +54,6 @@ export class KyselyOidcModelRepository implements OidcModelRepository {
     private readonly db: Executor,
     private readonly tenantId: string,
   ) {}
-
-  private live(model: string, now: number) {
-    return this.db
-      .selectFrom('oidc_models')
-      .select(['payload', 'consumed_at'])
-      .where('tenant_id', '=', this.tenantId)
-      .where('model', '=', model)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
-  }
 
   async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null, refs: { grantId?: string; accountId?: string; uid?: string; userCode?: string }): Promise<void> {
     await upsertArtefact(this.db, {
@@ -88,7 +80,7 @@ export class KyselyOidcModelRepository implements OidcModelRepository {
   }
 
   async findByUserCode(model: string, userCode: string, now: number): Promise<OidcArtefact | undefined> {
-    const row = await this.live(model, now).where('user_code', '=', userCode).executeTakeFirst();
+    const row = (await liveByUserCode(this.db, { tenantId: this.tenantId, model, value: userCode, now })).rows[0];
     return row && toArtefact(row);
   }
 

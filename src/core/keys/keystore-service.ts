@@ -325,9 +325,8 @@ export class KeystoreService {
       await this.deps.changes.transaction((tx, emit) => this.deps.keys.store(tx, emit, [current, next]));
     } catch (error) {
       // Another request (a second client saved at the same moment) added the family first: it
-      // is there, which is all this one asked for. (The one-current-key-per-algorithm index
-      // refused ours; the key service reports that as a duplicate.)
-      if (!familiesOf(await this.deps.storage.keys.keystoreOf(tenant.id), []).includes(algorithm)) throw error;
+      // is there, which is all this one asked for.
+      if (!isUniqueClash(error)) throw error;
     }
     return this.fresh(tenant);
   }
